@@ -1,0 +1,182 @@
+package com.jumiogateway.inbox;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The database is the queue: the intake route inserts, the worker route claims, processes and marks rows.
+ * Claims are leases, so a row claimed by an instance that died is taken over once the lease runs out.
+ */
+@Component("callbackInbox")
+public class CallbackInbox {
+
+    public static final String ENTRY_ID_HEADER = "CallbackInboxId";
+    public static final String KIND_HEADER = "CallbackKind";
+    private static final Logger log = LoggerFactory.getLogger(CallbackInbox.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final InboxProperties properties;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final String instanceId;
+    private final AtomicLong lastBacklog = new AtomicLong();
+
+    public CallbackInbox(JdbcTemplate jdbc, TransactionTemplate transactions, InboxProperties properties,
+                         MeterRegistry meters, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.properties = properties;
+        this.meters = meters;
+        this.clock = clock;
+        this.instanceId = properties.getInstanceId() != null ? properties.getInstanceId()
+                : ManagementFactory.getRuntimeMXBean().getName();
+        meters.gauge("gateway.inbox.backlog", lastBacklog);
+    }
+
+    /**
+     * Claims up to a batch of unprocessed rows (new ones, and ones whose claim lease expired). SKIP LOCKED lets
+     * several instances claim concurrently without waiting on each other or taking the same row.
+     */
+    public List<InboxEntry> claim() {
+        Instant now = clock.instant();
+        Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
+        List<InboxEntry> claimed = transactions.execute(status -> {
+            List<InboxEntry> rows = jdbc.query(
+                    "SELECT id, kind, source_address, content_type, body, received_at, attempts FROM callback_inbox"
+                            + " WHERE status = 'RECEIVED' OR (status = 'CLAIMED' AND claimed_until < ?)"
+                            + " ORDER BY id FETCH FIRST " + properties.getBatchSize() + " ROWS ONLY"
+                            + " FOR UPDATE SKIP LOCKED",
+                    CallbackInbox::entry, Timestamp.from(now));
+            if (!rows.isEmpty()) {
+                jdbc.batchUpdate("UPDATE callback_inbox SET status = 'CLAIMED', claimed_by = ?, claimed_until = ?,"
+                                + " attempts = attempts + 1 WHERE id = ?",
+                        rows.stream().map(r -> new Object[] {instanceId, leaseUntil, r.id()}).toList());
+            }
+            return rows;
+        });
+        return claimed == null ? List.of() : claimed;
+    }
+
+    /** Worker step: the claimed row was handled; its outcome (applied, duplicate, stale...) is kept with it. */
+    public void markProcessed(@Header(ENTRY_ID_HEADER) long id, @Header("CallbackScanReference") String scanReference,
+                              @Header("VerificationOutcome") String outcome) {
+        jdbc.update("UPDATE callback_inbox SET status = 'PROCESSED', processed_at = ?, scan_reference = ?, outcome = ?,"
+                        + " failure_reason = NULL, claimed_until = NULL WHERE id = ?",
+                Timestamp.from(clock.instant()), scanReference, outcome, id);
+    }
+
+    /** Worker step: the row cannot be processed as it is; it stays stored for inspection and replay. */
+    public void markFailed(Exchange exchange) {
+        long id = exchange.getIn().getHeader(ENTRY_ID_HEADER, Long.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = cause == null ? "unknown" : cause.getMessage();
+        if (reason != null && reason.length() > 1000) {
+            reason = reason.substring(0, 1000);
+        }
+        jdbc.update("UPDATE callback_inbox SET status = 'FAILED', processed_at = ?, failure_reason = ?,"
+                + " claimed_until = NULL WHERE id = ?", Timestamp.from(clock.instant()), reason, id);
+        String kind = exchange.getIn().getHeader(KIND_HEADER, String.class);
+        meters.counter("gateway.callbacks.failed", "kind", String.valueOf(kind)).increment();
+        log.warn("Callback inbox row {} ({}) marked FAILED: {}", id, kind, cause == null ? "" : cause.getClass().getSimpleName());
+    }
+
+    /**
+     * Worker step for unexpected errors (database, a bug): the row is left claimed until the retry delay has
+     * passed, then taken again; after max attempts it is marked FAILED so it cannot loop forever.
+     */
+    public void retryLater(Exchange exchange) {
+        long id = exchange.getIn().getHeader(ENTRY_ID_HEADER, Long.class);
+        Integer attempts = exchange.getIn().getHeader("CallbackAttempts", Integer.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        meters.counter("gateway.worker.errors", "exception", cause == null ? "unknown" : cause.getClass().getSimpleName())
+                .increment();
+        if (attempts != null && attempts >= properties.getMaxAttempts()) {
+            markFailed(exchange);
+            return;
+        }
+        log.warn("Callback inbox row {} attempt {} hit {}; retrying in {}", id, attempts,
+                cause == null ? "an error" : cause.getClass().getSimpleName(), properties.getRetryDelay());
+        jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE id = ? AND status = 'CLAIMED'",
+                Timestamp.from(clock.instant().plus(properties.getRetryDelay())), id);
+    }
+
+    /** Puts one FAILED or PROCESSED row back in the queue, for example after a parser fix. Returns how many. */
+    public int requeue(@Header("id") long id) {
+        int count = jdbc.update("UPDATE callback_inbox SET status = 'RECEIVED', claimed_until = NULL WHERE id = ?"
+                + " AND status IN ('FAILED', 'PROCESSED')", id);
+        log.info("Re-queued callback inbox row {}: {}", id, count == 1 ? "done" : "not found or still pending");
+        return count;
+    }
+
+    /** Puts every FAILED row back in the queue. Returns how many. */
+    public int requeueFailed() {
+        int count = jdbc.update("UPDATE callback_inbox SET status = 'RECEIVED', claimed_until = NULL WHERE status = 'FAILED'");
+        log.info("Re-queued {} failed callback inbox rows", count);
+        return count;
+    }
+
+    /** Stored callbacks by status (default FAILED), newest first, without their bodies. */
+    public List<Map<String, Object>> list(@Header("status") String status) {
+        String wanted = status == null || status.isBlank() ? "FAILED" : status.trim().toUpperCase(java.util.Locale.ROOT);
+        return jdbc.queryForList("SELECT id, kind, source_address, content_type, received_at, status, attempts,"
+                + " processed_at, scan_reference, outcome, failure_reason FROM callback_inbox WHERE status = ?"
+                + " ORDER BY id DESC FETCH FIRST 500 ROWS ONLY", wanted);
+    }
+
+    public Map<String, Object> find(long id) {
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, kind, source_address, content_type, body,"
+                + " received_at, status, attempts, processed_at, scan_reference, outcome, failure_reason"
+                + " FROM callback_inbox WHERE id = ?", id);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** Backlog for health and metrics: unprocessed rows and the age of the oldest. */
+    public Map<String, Object> backlog() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        Map<String, Object> row = jdbc.queryForMap("SELECT COUNT(*) AS pending, MIN(received_at) AS oldest FROM callback_inbox"
+                + " WHERE status IN ('RECEIVED', 'CLAIMED')");
+        long pending = ((Number) row.get("PENDING")).longValue();
+        lastBacklog.set(pending);
+        view.put("pending", pending);
+        Object oldest = row.get("OLDEST");
+        Instant oldestAt = oldest == null ? null : toInstant(oldest);
+        view.put("oldestPendingAgeSeconds", oldestAt == null ? 0 : Duration.between(oldestAt, clock.instant()).toSeconds());
+        view.put("failed", jdbc.queryForObject("SELECT COUNT(*) FROM callback_inbox WHERE status = 'FAILED'", Long.class));
+        return view;
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value instanceof Timestamp ts) {
+            return ts.toInstant();
+        }
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        return Instant.parse(value.toString());
+    }
+
+    private static InboxEntry entry(ResultSet rs, int row) throws SQLException {
+        return new InboxEntry(rs.getLong("id"), rs.getString("kind"), rs.getString("source_address"),
+                rs.getString("content_type"), rs.getString("body"), rs.getTimestamp("received_at").toInstant(),
+                rs.getInt("attempts") + 1);
+    }
+
+}

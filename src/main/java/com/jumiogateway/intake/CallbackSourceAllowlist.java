@@ -1,0 +1,185 @@
+package com.jumiogateway.intake;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides whether a callback comes from Jumio. Jumio signs nothing, so the source address is the only
+ * authenticity check it documents. Routes call {@link #verify(Exchange)} first.
+ */
+@Component("callbackSourceAllowlist")
+public class CallbackSourceAllowlist {
+
+    public static final String SOURCE_HEADER = "CallbackSourceAddress";
+    private static final Logger log = LoggerFactory.getLogger(CallbackSourceAllowlist.class);
+
+    private final AllowlistProperties properties;
+    private final HostnameResolver resolver;
+    private final MeterRegistry meters;
+    private final List<AddressRange> configured;
+    private final List<AddressRange> trustedProxies;
+    private final Map<String, Set<InetAddress>> lastGoodResolution = new ConcurrentHashMap<>();
+    private final Counter refused;
+
+    public CallbackSourceAllowlist(AllowlistProperties properties, HostnameResolver resolver, MeterRegistry meters) {
+        this.properties = properties;
+        this.resolver = resolver;
+        this.meters = meters;
+        this.configured = enabledDataCenters().stream()
+                .flatMap(dc -> dc.getAddresses().stream())
+                .filter(a -> !a.isBlank())
+                .map(AddressRange::parse)
+                .toList();
+        List<AddressRange> all = new ArrayList<>(configured);
+        properties.getAdditionalAddresses().stream().filter(a -> !a.isBlank()).map(AddressRange::parse).forEach(all::add);
+        this.configuredAndAdditional = List.copyOf(all);
+        this.trustedProxies = properties.getTrustedProxies().stream().filter(a -> !a.isBlank()).map(AddressRange::parse).toList();
+        this.refused = Counter.builder("gateway.callbacks.refused").tag("reason", "source-not-allowed")
+                .description("Callback requests refused because the source is not on the allowlist").register(meters);
+        meters.gauge("gateway.allowlist.resolved.addresses", lastGoodResolution,
+                m -> m.values().stream().mapToInt(Set::size).sum());
+        log.info("Callback allowlist: data centers {}, {} configured ranges, {} trusted proxies, loopback {}",
+                properties.getEnabledDataCenters(), configuredAndAdditional.size(), trustedProxies.size(),
+                properties.isAllowLoopback() ? "allowed" : "refused");
+    }
+
+    private final List<AddressRange> configuredAndAdditional;
+
+    /** Route step: sets the caller's address as a header, or refuses with 403. */
+    public void verify(Exchange exchange) {
+        HttpServletRequest request = exchange.getIn().getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        if (request == null) {
+            throw new CallbackRefusedException(403, "source-not-allowed", "Callback source unknown");
+        }
+        String client = clientAddress(request.getRemoteAddr(), forwardedFor(request));
+        if (!isAllowed(client)) {
+            refused.increment();
+            log.warn("Refused callback from {} (peer {})", client, request.getRemoteAddr());
+            throw new CallbackRefusedException(403, "source-not-allowed", "Callback source not allowed");
+        }
+        exchange.getIn().setHeader(SOURCE_HEADER, client);
+    }
+
+    /**
+     * The client address: the direct peer, unless the peer is a trusted proxy, in which case the rightmost
+     * X-Forwarded-For hop that is not itself a trusted proxy. A header from anyone else is ignored.
+     */
+    public String clientAddress(String peer, List<String> forwardedFor) {
+        if (!isTrustedProxy(peer) || forwardedFor.isEmpty()) {
+            return peer;
+        }
+        for (int i = forwardedFor.size() - 1; i >= 0; i--) {
+            String hop = forwardedFor.get(i);
+            if (!isTrustedProxy(hop)) {
+                return hop;
+            }
+        }
+        return forwardedFor.get(0);
+    }
+
+    public boolean isAllowed(String address) {
+        InetAddress candidate = toAddress(address);
+        if (candidate == null) {
+            return false;
+        }
+        if (candidate.isLoopbackAddress()) {
+            return properties.isAllowLoopback();
+        }
+        if (configuredAndAdditional.stream().anyMatch(range -> range.contains(candidate))) {
+            return true;
+        }
+        return lastGoodResolution.values().stream().anyMatch(set -> set.contains(candidate));
+    }
+
+    /**
+     * Resolves every published hostname of the enabled data centers. A failed lookup keeps that hostname's
+     * last good answer, is logged and counted, and never throws: start-up and callbacks must not depend on DNS.
+     */
+    public void refresh() {
+        for (String hostname : hostnames()) {
+            try {
+                Set<InetAddress> resolved = new LinkedHashSet<>(resolver.resolve(hostname));
+                if (resolved.isEmpty()) {
+                    throw new java.net.UnknownHostException("no addresses for " + hostname);
+                }
+                Set<InetAddress> previous = lastGoodResolution.put(hostname, Collections.unmodifiableSet(resolved));
+                if (!resolved.equals(previous)) {
+                    log.info("Allowlist hostname {} resolved to {} addresses", hostname, resolved.size());
+                }
+                meters.counter("gateway.allowlist.resolutions", "hostname", hostname, "outcome", "success").increment();
+            } catch (Exception e) {
+                meters.counter("gateway.allowlist.resolutions", "hostname", hostname, "outcome", "failure").increment();
+                log.warn("Could not resolve allowlist hostname {} ({}); keeping {} previously resolved addresses",
+                        hostname, e.getClass().getSimpleName(), lastGoodResolution.getOrDefault(hostname, Set.of()).size());
+            }
+        }
+    }
+
+    public List<String> hostnames() {
+        return enabledDataCenters().stream().flatMap(dc -> dc.getHostnames().stream()).distinct().toList();
+    }
+
+    /** Current effective list, for operators: configured ranges and resolved addresses. */
+    public Map<String, Object> describe() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("enabledDataCenters", properties.getEnabledDataCenters());
+        view.put("configured", configuredAndAdditional.stream().map(AddressRange::toString).toList());
+        Map<String, List<String>> resolved = new LinkedHashMap<>();
+        lastGoodResolution.forEach((host, set) -> resolved.put(host, set.stream().map(InetAddress::getHostAddress).toList()));
+        view.put("resolved", resolved);
+        return view;
+    }
+
+    private Collection<AllowlistProperties.DataCenter> enabledDataCenters() {
+        Set<String> enabled = new LinkedHashSet<>();
+        properties.getEnabledDataCenters().forEach(dc -> enabled.add(dc.trim().toUpperCase(Locale.ROOT)));
+        List<AllowlistProperties.DataCenter> result = new ArrayList<>();
+        properties.getDataCenters().forEach((name, dc) -> {
+            if (enabled.contains(name.toUpperCase(Locale.ROOT))) {
+                result.add(dc);
+            }
+        });
+        return result;
+    }
+
+    private boolean isTrustedProxy(String address) {
+        InetAddress candidate = toAddress(address);
+        return candidate != null && trustedProxies.stream().anyMatch(range -> range.contains(candidate));
+    }
+
+    private static List<String> forwardedFor(HttpServletRequest request) {
+        List<String> hops = new ArrayList<>();
+        for (String header : Collections.list(request.getHeaders("X-Forwarded-For"))) {
+            for (String hop : header.split(",")) {
+                if (!hop.isBlank()) {
+                    hops.add(hop.trim());
+                }
+            }
+        }
+        return hops;
+    }
+
+    private static InetAddress toAddress(String address) {
+        try {
+            return InetAddress.getByAddress(AddressRange.literal(address));
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package com.jumiogateway.intake;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+/** Counters the intake routes call by name. */
+@Component("intakeMetrics")
+public class IntakeMetrics {
+
+    private final MeterRegistry meters;
+
+    public IntakeMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    /** A callback was committed to the inbox (and will be answered 200). */
+    public void stored(@Header("CallbackKind") String kind) {
+        meters.counter("gateway.callbacks.received", "kind", String.valueOf(kind)).increment();
+    }
+
+    /** The inbox could not be written: the caller gets 503. */
+    public void databaseUnavailable(@Header("CallbackKind") String kind) {
+        meters.counter("gateway.callbacks.refused", "reason", "database-unavailable").increment();
+    }
+}

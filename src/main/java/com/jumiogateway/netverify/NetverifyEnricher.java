@@ -1,0 +1,123 @@
+package com.jumiogateway.netverify;
+
+import com.jumiogateway.enrich.CountryNames;
+import com.jumiogateway.enrich.RejectReasonCatalog;
+import com.jumiogateway.result.CallbackKind;
+import com.jumiogateway.result.Decision;
+import com.jumiogateway.result.ResultSource;
+import com.jumiogateway.result.VerificationResult;
+import org.apache.camel.Body;
+import org.apache.camel.Handler;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+import java.util.Date;
+import java.util.Objects;
+
+/** Turns a parsed Netverify callback into the common {@link VerificationResult}. */
+@Component("netverifyEnricher")
+public class NetverifyEnricher {
+
+    /** Header with the time the gateway received the callback (Instant, Date/Timestamp, epoch millis or ISO text). */
+    public static final String RECEIVED_AT_HEADER = "CallbackReceivedAt";
+    /** Header with the {@link ResultSource} (the enum or its name). */
+    public static final String RESULT_SOURCE_HEADER = "ResultSource";
+
+    private final CountryNames countryNames;
+    private final RejectReasonCatalog rejectReasonCatalog;
+
+    public NetverifyEnricher(CountryNames countryNames, RejectReasonCatalog rejectReasonCatalog) {
+        this.countryNames = countryNames;
+        this.rejectReasonCatalog = rejectReasonCatalog;
+    }
+
+    /**
+     * @param receivedAt when the gateway received (or retrieved) the result; the event time when Jumio sent no
+     *                   callbackDate, which the documented examples never do
+     */
+    public VerificationResult enrich(NetverifyCallback callback, ResultSource source, Instant receivedAt) {
+        Objects.requireNonNull(callback, "callback");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(receivedAt, "receivedAt");
+        Instant transactionDate = callback.transactionDate();
+        Instant callbackDate = callback.callbackDate();
+        return new VerificationResult(
+                callback.jumioIdScanReference(),
+                CallbackKind.NETVERIFY,
+                source,
+                callback.verificationStatus(),
+                decision(callback.verificationStatus()),
+                callback.merchantIdScanReference(),
+                callback.customerId(),
+                callback.idType(),
+                callback.idCountry(),
+                countryNames.englishName(callback.idCountry()),
+                rejectReasonCatalog.resolve(callback.rejectReason()),
+                transactionDate,
+                callbackDate != null ? callbackDate : receivedAt,
+                transactionDate != null && callbackDate != null
+                        ? Duration.between(transactionDate, callbackDate).toSeconds()
+                        : null,
+                callback);
+    }
+
+    /**
+     * For routes: {@code bean:netverifyEnricher?method=enrichFromExchange} (also the default method of this bean).
+     * The body is the parsed callback; the headers {@value #RECEIVED_AT_HEADER} and {@value #RESULT_SOURCE_HEADER}
+     * are required.
+     */
+    @Handler
+    public VerificationResult enrichFromExchange(@Body NetverifyCallback callback,
+                                                 @Header(RECEIVED_AT_HEADER) Object receivedAt,
+                                                 @Header(RESULT_SOURCE_HEADER) ResultSource source) {
+        if (receivedAt == null) {
+            throw new IllegalArgumentException("header " + RECEIVED_AT_HEADER + " is missing");
+        }
+        if (source == null) {
+            throw new IllegalArgumentException("header " + RESULT_SOURCE_HEADER + " is missing");
+        }
+        return enrich(callback, source, toInstant(receivedAt));
+    }
+
+    static Decision decision(String verificationStatus) {
+        if (verificationStatus == null) {
+            return Decision.UNKNOWN;
+        }
+        return switch (verificationStatus) {
+            case "APPROVED_VERIFIED" -> Decision.APPROVED;
+            case "DENIED_FRAUD" -> Decision.FRAUD;
+            case "ERROR_NOT_READABLE_ID" -> Decision.RETRY_WITH_USER;
+            case "DENIED_UNSUPPORTED_ID_TYPE", "DENIED_UNSUPPORTED_ID_COUNTRY" -> Decision.UNSUPPORTED_DOCUMENT;
+            case "NO_ID_UPLOADED" -> Decision.NOTHING_UPLOADED;
+            default -> Decision.UNKNOWN;
+        };
+    }
+
+    /** Camel has no converter to Instant; the header may come from JDBC (Timestamp), a clock or text. */
+    private static Instant toInstant(Object value) {
+        if (value instanceof Date date) {
+            return date.toInstant();
+        }
+        if (value instanceof TemporalAccessor temporal && temporal.isSupported(ChronoField.INSTANT_SECONDS)) {
+            return Instant.from(temporal);
+        }
+        if (value instanceof Number epochMillis) {
+            return Instant.ofEpochMilli(epochMillis.longValue());
+        }
+        if (value instanceof CharSequence text) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("header " + RECEIVED_AT_HEADER + " is not an ISO-8601 timestamp");
+            }
+        }
+        throw new IllegalArgumentException(
+                "header " + RECEIVED_AT_HEADER + " has unsupported type " + value.getClass().getName());
+    }
+}

@@ -1,0 +1,7 @@
+package com.jumiogateway.result;
+
+/** How a result reached us. */
+public enum ResultSource {
+    CALLBACK,
+    RETRIEVAL
+}

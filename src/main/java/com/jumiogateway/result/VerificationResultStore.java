@@ -1,0 +1,148 @@
+package com.jumiogateway.result;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Keeps one current result per scan reference. Deliveries are at-least-once and unordered, so:
+ * the same content again only counts a duplicate, an older result (earlier event time) never replaces a newer one.
+ */
+@Component("verificationResultStore")
+public class VerificationResultStore {
+
+    public enum Outcome { APPLIED, DUPLICATE, STALE }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final ObjectMapper mapper;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    public VerificationResultStore(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectMapper mapper,
+                                   MeterRegistry meters, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.mapper = mapper;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    /** Route step: stores the result in the body; returns the outcome (APPLIED, DUPLICATE or STALE). */
+    public String store(@Body VerificationResult result, @Header("CallbackInboxId") Long inboxId) {
+        String json = toJson(result);
+        String hash = sha256(toJson(result.details()) + "|" + result.status());
+        Outcome outcome;
+        try {
+            outcome = transactions.execute(tx -> upsert(result, json, hash, inboxId));
+        } catch (DuplicateKeyException raced) {
+            // another worker inserted the same scan reference first; now it is an update
+            outcome = transactions.execute(tx -> upsert(result, json, hash, inboxId));
+        }
+        meters.counter("gateway.results.stored", "kind", result.kind().name(), "outcome", outcome.name()).increment();
+        return outcome.name();
+    }
+
+    private Outcome upsert(VerificationResult result, String json, String hash, Long inboxId) {
+        Timestamp now = Timestamp.from(clock.instant());
+        Timestamp eventTime = Timestamp.from(result.eventTime());
+        List<Map<String, Object>> current = jdbc.queryForList(
+                "SELECT event_time, payload_hash FROM verification_result WHERE scan_reference = ? FOR UPDATE",
+                result.scanReference());
+        if (current.isEmpty()) {
+            jdbc.update("INSERT INTO verification_result (scan_reference, kind, source, status, decision,"
+                            + " merchant_reference, customer_id, event_time, payload_hash, result_json, inbox_id,"
+                            + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    result.scanReference(), result.kind().name(), result.source().name(), result.status(),
+                    result.decision().name(), result.merchantReference(), result.customerId(), eventTime, hash, json,
+                    inboxId, now, now);
+            return Outcome.APPLIED;
+        }
+        Map<String, Object> row = current.get(0);
+        if (hash.equals(row.get("payload_hash"))) {
+            jdbc.update("UPDATE verification_result SET deliveries = deliveries + 1, duplicates = duplicates + 1"
+                    + " WHERE scan_reference = ?", result.scanReference());
+            return Outcome.DUPLICATE;
+        }
+        java.time.Instant storedEventTime = toInstant(row.get("event_time"));
+        if (storedEventTime != null && result.eventTime().isBefore(storedEventTime)) {
+            jdbc.update("UPDATE verification_result SET deliveries = deliveries + 1, stale_deliveries = stale_deliveries + 1"
+                    + " WHERE scan_reference = ?", result.scanReference());
+            return Outcome.STALE;
+        }
+        jdbc.update("UPDATE verification_result SET kind = ?, source = ?, status = ?, decision = ?, merchant_reference = ?,"
+                        + " customer_id = ?, event_time = ?, payload_hash = ?, result_json = ?, inbox_id = ?,"
+                        + " deliveries = deliveries + 1, updated_at = ? WHERE scan_reference = ?",
+                result.kind().name(), result.source().name(), result.status(), result.decision().name(),
+                result.merchantReference(), result.customerId(), eventTime, hash, json, inboxId, now,
+                result.scanReference());
+        return Outcome.APPLIED;
+    }
+
+    /** The stored, enriched result as JSON with its delivery counters, or null when unknown. */
+    public String findJson(@Header("scanReference") String scanReference) {
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT result_json, deliveries, duplicates, stale_deliveries,"
+                + " created_at, updated_at FROM verification_result WHERE scan_reference = ?", scanReference);
+        if (rows.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> row = rows.get(0);
+        try {
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree((String) row.get("result_json"));
+            var delivery = node.putObject("delivery");
+            delivery.put("deliveries", ((Number) row.get("deliveries")).intValue());
+            delivery.put("duplicates", ((Number) row.get("duplicates")).intValue());
+            delivery.put("staleDeliveries", ((Number) row.get("stale_deliveries")).intValue());
+            delivery.put("firstStoredAt", instant(row.get("created_at")));
+            delivery.put("lastUpdatedAt", instant(row.get("updated_at")));
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored result for a scan reference is not valid JSON", e);
+        }
+    }
+
+    private static String instant(Object value) {
+        java.time.Instant instant = toInstant(value);
+        return instant == null ? null : instant.toString();
+    }
+
+    private static java.time.Instant toInstant(Object value) {
+        if (value instanceof Timestamp ts) {
+            return ts.toInstant();
+        }
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        return value == null ? null : java.time.Instant.parse(value.toString());
+    }
+
+    private String toJson(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialize result", e);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

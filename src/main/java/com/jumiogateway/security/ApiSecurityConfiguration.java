@@ -1,0 +1,102 @@
+package com.jumiogateway.security;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.util.StringUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * /api/** holds personal data: HTTP Basic or a configured bearer token. /callbacks/** is open at this layer;
+ * the intake routes apply the source allowlist. Health stays open for load balancers.
+ */
+@Configuration
+@EnableConfigurationProperties(ApiProperties.class)
+class ApiSecurityConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiSecurityConfiguration.class);
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiProperties properties) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(auth -> auth
+                        // the request was authorized on its first dispatch; platform-http completes it asynchronously
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/callbacks/**").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/api/**", "/actuator/**").hasRole("API")
+                        .anyRequest().denyAll())
+                .httpBasic(basic -> basic.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+                .exceptionHandling(e -> e.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+                .addFilterBefore(new BearerTokenFilter(tokens(properties)), BasicAuthenticationFilter.class);
+        return http.build();
+    }
+
+    @Bean
+    UserDetailsService apiUsers(ApiProperties properties) {
+        if (!StringUtils.hasText(properties.getUsername()) || !StringUtils.hasText(properties.getPassword())) {
+            log.warn("No API user configured (GATEWAY_API_USERNAME / GATEWAY_API_PASSWORD): HTTP Basic on /api/** refuses everyone");
+            return username -> {
+                throw new UsernameNotFoundException("no API user configured");
+            };
+        }
+        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        return new InMemoryUserDetailsManager(User.withUsername(properties.getUsername())
+                .password(encoder.encode(properties.getPassword())).roles("API").build());
+    }
+
+    private static List<byte[]> tokens(ApiProperties properties) {
+        return properties.getTokens().stream().filter(StringUtils::hasText)
+                .map(t -> t.trim().getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    /** Accepts "Authorization: Bearer <token>" for one of the configured tokens (constant-time comparison). */
+    static final class BearerTokenFilter extends OncePerRequestFilter {
+        private final List<byte[]> tokens;
+
+        BearerTokenFilter(List<byte[]> tokens) {
+            this.tokens = tokens;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            String header = request.getHeader("Authorization");
+            if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                byte[] presented = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+                if (tokens.stream().anyMatch(t -> MessageDigest.isEqual(t, presented))) {
+                    SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                            "token", null, AuthorityUtils.createAuthorityList("ROLE_API")));
+                }
+            }
+            chain.doFilter(request, response);
+        }
+    }
+}

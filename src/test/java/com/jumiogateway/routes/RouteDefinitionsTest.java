@@ -1,0 +1,78 @@
+package com.jumiogateway.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.jumiogateway.support.GatewayTestSupport;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Every file in routes/ is valid Camel YAML DSL, and the service starts with all of them. */
+class RouteDefinitionsTest extends GatewayTestSupport {
+
+    private static final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+    @Autowired
+    CamelContext camel;
+
+    static Stream<Path> routeFiles() throws IOException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(Path.of("routes"))) {
+            files = listing.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        return files.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("routeFiles")
+    void routeFileMatchesTheCamelYamlDslSchema(Path file) throws IOException {
+        JsonSchema schema;
+        try (InputStream in = CamelContext.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+            assertThat(in).as("schema shipped in camel-yaml-dsl").isNotNull();
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
+        }
+        JsonNode routes = yaml.readTree(file.toFile());
+
+        Set<ValidationMessage> problems = schema.validate(routes);
+
+        assertThat(problems).as(file + " against schema/camelYamlDsl.json").isEmpty();
+    }
+
+    @Test
+    void serviceStartsWithEveryRouteFromDiskAndEachRouteHasAnId() throws IOException {
+        List<String> declared;
+        try (Stream<Path> files = routeFiles()) {
+            declared = files.flatMap(f -> {
+                try {
+                    return yaml.readTree(f.toFile()).findValues("route").stream()
+                            .map(r -> r.path("id").asText(""));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+        }
+
+        assertThat(declared).doesNotContain("").isNotEmpty();
+        assertThat(camel.getRoutes()).extracting(Route::getRouteId).containsAll(declared);
+        assertThat(camel.getRoutes()).allSatisfy(r -> assertThat(camel.getRouteController().getRouteStatus(r.getRouteId()).isStarted())
+                .as(r.getRouteId() + " started").isTrue());
+    }
+}

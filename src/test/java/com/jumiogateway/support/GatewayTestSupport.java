@@ -1,0 +1,176 @@
+package com.jumiogateway.support;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jumiogateway.intake.HostnameResolver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * Runs the whole service on a random port with the real routes from routes/ and a real database: H2 by default,
+ * PostgreSQL when GATEWAY_DB_URL points at one (the second pass of .ci/run). Tests talk to it over HTTP only.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability(tracing = false)
+@ActiveProfiles("test")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+public abstract class GatewayTestSupport {
+
+    public static final String FORM = "application/x-www-form-urlencoded";
+    /** A Jumio US callback address from the seed's allowlist; arrives through our (trusted) loopback proxy. */
+    public static final String JUMIO_US = "34.202.241.227";
+
+    /** Answers of the test DNS: hostname to addresses; a missing hostname fails like a dead DNS. */
+    public static final Map<String, List<String>> DNS = new ConcurrentHashMap<>();
+
+    protected static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    protected static final ObjectMapper json = new ObjectMapper();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    @TestConfiguration
+    public static class TestDns {
+        @Bean
+        @Primary
+        HostnameResolver testHostnameResolver() {
+            return hostname -> {
+                List<String> answer = DNS.get(hostname);
+                if (answer == null) {
+                    throw new UnknownHostException(hostname);
+                }
+                return answer.stream().map(GatewayTestSupport::address).toList();
+            };
+        }
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Shared databases (the PostgreSQL pass) start every test from empty tables. */
+    @BeforeEach
+    void emptyTables() {
+        for (String table : tablesToClean()) {
+            jdbc.update("DELETE FROM " + table);
+        }
+    }
+
+    protected List<String> tablesToClean() {
+        return List.of("verification_result", "callback_inbox");
+    }
+
+    protected String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    /** A callback as Jumio sends it, through our TLS proxy on loopback (X-Forwarded-For carries Jumio's address). */
+    protected HttpResponse<String> postFromJumio(String path, String body, String contentType) {
+        return post(path, body, contentType, JUMIO_US);
+    }
+
+    protected HttpResponse<String> post(String path, String body, String contentType, String forwardedFor) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (forwardedFor != null) {
+            request.header("X-Forwarded-For", forwardedFor);
+        }
+        return send(request.build());
+    }
+
+    protected HttpResponse<String> apiGet(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+                .header("Authorization", basic("tester", "test-password")).GET().build());
+    }
+
+    protected HttpResponse<String> apiPost(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+                .header("Authorization", basic("tester", "test-password"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    protected static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    protected static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the worker has stored a result for the scan reference and returns it as served by the API. */
+    protected JsonNode awaitResult(String scanReference) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> apiGet("/api/verifications/" + scanReference).statusCode() == 200);
+        return readJson(apiGet("/api/verifications/" + scanReference).body());
+    }
+
+    /** Waits until the inbox has no unprocessed rows. */
+    protected void awaitInboxDrained() {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM callback_inbox WHERE status IN ('RECEIVED', 'CLAIMED')", Long.class) == 0);
+    }
+
+    protected static JsonNode readJson(String text) {
+        try {
+            return json.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A seed example callback, byte for byte as Jumio posts it. */
+    public static String fixture(String name) {
+        try (InputStream in = GatewayTestSupport.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("missing fixture " + name);
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
