@@ -80,16 +80,20 @@ public abstract class GatewayTestSupport {
         }
     }
 
-    /** Shared databases (the PostgreSQL pass) start every test from empty tables. */
+    /** Shared databases (the PostgreSQL pass) start every test from empty tables: all but Flyway's history. */
     @BeforeEach
     void emptyTables() {
-        for (String table : tablesToClean()) {
-            jdbc.update("DELETE FROM " + table);
-        }
-    }
-
-    protected List<String> tablesToClean() {
-        return List.of("verification_result", "callback_inbox");
+        List<String> tables = jdbc.execute((java.sql.Connection c) -> {
+            List<String> names = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    names.add(rs.getString("TABLE_NAME"));
+                }
+            }
+            return names;
+        });
+        tables.stream().filter(t -> !t.equalsIgnoreCase("flyway_schema_history"))
+                .forEach(t -> jdbc.update("DELETE FROM " + t));
     }
 
     protected String url(String path) {
