@@ -1,0 +1,366 @@
+package com.jumiogateway.reconciliation;
+
+import com.jumiogateway.reconciliation.JumioApiProperties.DataCenter;
+import com.jumiogateway.result.CallbackKind;
+import com.jumiogateway.result.Decision;
+import com.jumiogateway.result.VerificationResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The pending registry and the poller's bookkeeping. The database is the queue: the poller claims due rows with
+ * FOR UPDATE SKIP LOCKED and a lease, so any number of instances share the work, no row is polled by two instances at
+ * once, and a claim of an instance that died is taken over when its lease runs out. Every outcome update is fenced
+ * by {@code claimed_by}: an instance that lost its claim changes nothing.
+ */
+public class PendingTransactions {
+
+    public static final String ROW_PROPERTY = "PendingTransaction";
+    private static final Logger log = LoggerFactory.getLogger(PendingTransactions.class);
+    private static final String COLUMNS = "scan_reference, kind, data_center, customer_internal_reference,"
+            + " user_reference, initiated_at, token_lifetime_minutes, overdue_at, attempts, consecutive_errors, next_poll_at";
+
+    /** What the registry needs to know about a transaction. */
+    public record Registration(String scanReference, CallbackKind kind, DataCenter dataCenter, String origin,
+                               String customerInternalReference, String userReference, Instant initiatedAt,
+                               int tokenLifetimeMinutes) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final ReconciliationProperties properties;
+    private final RetrievalSchedule schedule;
+    private final RetrievalCredentials credentials;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final String instanceId;
+    private final AtomicLong unresolvedGauge = new AtomicLong();
+
+    public PendingTransactions(JdbcTemplate jdbc, TransactionTemplate transactions, ReconciliationProperties properties,
+                               RetrievalSchedule schedule, RetrievalCredentials credentials, MeterRegistry meters,
+                               Clock clock, String instanceId) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.properties = properties;
+        this.schedule = schedule;
+        this.credentials = credentials;
+        this.meters = meters;
+        this.clock = clock;
+        this.instanceId = instanceId;
+        meters.gauge("gateway.reconciliation.unresolved.current", unresolvedGauge);
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    // --- registry ---------------------------------------------------------------------------------------------
+
+    /**
+     * Records a transaction as pending. Idempotent per scan reference (an existing row is returned unchanged, with
+     * created=false). A result already stored for it (the callback came first) resolves it at once.
+     */
+    public Map<String, Object> register(Registration registration) {
+        Instant now = clock.instant();
+        Instant overdueAt = schedule.overdueAt(registration.initiatedAt(), registration.tokenLifetimeMinutes());
+        boolean created;
+        try {
+            jdbc.update("INSERT INTO pending_transaction (scan_reference, kind, data_center, origin,"
+                            + " customer_internal_reference, user_reference, initiated_at, token_lifetime_minutes,"
+                            + " overdue_at, state, attempts, consecutive_errors, next_poll_at, created_at, updated_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, 0, ?, ?, ?)",
+                    registration.scanReference(), registration.kind().name(), registration.dataCenter().name(),
+                    registration.origin(), registration.customerInternalReference(), registration.userReference(),
+                    Timestamp.from(registration.initiatedAt()), registration.tokenLifetimeMinutes(),
+                    Timestamp.from(overdueAt), Timestamp.from(overdueAt), Timestamp.from(now), Timestamp.from(now));
+            created = true;
+            meters.counter("gateway.reconciliation.registered", "kind", registration.kind().name(),
+                    "origin", registration.origin()).increment();
+        } catch (DuplicateKeyException exists) {
+            created = false;
+        }
+        if (created) {
+            // the callback may have come before the registration: "at any time" includes before
+            List<Map<String, Object>> stored = jdbc.queryForList(
+                    "SELECT source, decision FROM verification_result WHERE scan_reference = ?", registration.scanReference());
+            if (!stored.isEmpty()) {
+                resolve(registration.scanReference(), "FAILED".equals(stored.get(0).get("decision")) ? "FAILED" : "RESOLVED",
+                        String.valueOf(stored.get(0).get("source")));
+            }
+        }
+        Map<String, Object> view = find(registration.scanReference());
+        view.put("created", created);
+        return view;
+    }
+
+    /** Fan-out target: a result was stored for a scan reference, by callback or by retrieval; polling stops. */
+    public void resolved(@Body VerificationResult result) {
+        String state = result.decision() == Decision.FAILED ? "FAILED" : "RESOLVED";
+        if (resolve(result.scanReference(), state, result.source().name())) {
+            log.info("Pending transaction {} {} by {}", result.scanReference(), state.toLowerCase(Locale.ROOT),
+                    result.source());
+        }
+    }
+
+    private boolean resolve(String scanReference, String state, String source) {
+        Instant now = clock.instant();
+        int updated = jdbc.update("UPDATE pending_transaction SET state = ?, resolved_at = ?, resolution_source = ?,"
+                        + " next_poll_at = NULL, updated_at = ? WHERE scan_reference = ? AND state <> 'RESOLVED'",
+                state, Timestamp.from(now), source, Timestamp.from(now), scanReference);
+        if (updated == 1) {
+            meters.counter("gateway.reconciliation.resolved", "state", state, "source", source).increment();
+        }
+        return updated == 1;
+    }
+
+    /** One pending transaction for the API, or null. */
+    public Map<String, Object> find(String scanReference) {
+        List<Map<String, Object>> rows = jdbc.queryForList(VIEW_SELECT + " WHERE scan_reference = ?", scanReference);
+        return rows.isEmpty() ? null : view(rows.get(0));
+    }
+
+    /** Pending transactions by state (pending, resolved, unresolved, failed, all), newest first, at most 500. */
+    public List<Map<String, Object>> list(@Header("state") String state) {
+        String wanted = state == null || state.isBlank() ? "PENDING" : state.strip().toUpperCase(Locale.ROOT);
+        if (wanted.equals("ALL")) {
+            return jdbc.queryForList(VIEW_SELECT + " ORDER BY created_at DESC FETCH FIRST 500 ROWS ONLY")
+                    .stream().map(PendingTransactions::view).toList();
+        }
+        if (!List.of("PENDING", "RESOLVED", "UNRESOLVED", "FAILED").contains(wanted)) {
+            throw new IllegalArgumentException("state must be one of pending, resolved, unresolved, failed, all");
+        }
+        return jdbc.queryForList(VIEW_SELECT + " WHERE state = ? ORDER BY created_at DESC FETCH FIRST 500 ROWS ONLY",
+                wanted).stream().map(PendingTransactions::view).toList();
+    }
+
+    private static final String VIEW_SELECT = "SELECT scan_reference, kind, data_center, origin, customer_internal_reference,"
+            + " user_reference, initiated_at, token_lifetime_minutes, overdue_at, state, attempts, next_poll_at,"
+            + " last_polled_at, last_status, last_error, resolved_at, resolution_source FROM pending_transaction";
+
+    private static Map<String, Object> view(Map<String, Object> row) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        row.forEach((column, value) -> view.put(camel(column), value instanceof Timestamp || value instanceof java.time.OffsetDateTime
+                ? toInstant(value).toString() : value));
+        return view;
+    }
+
+    private static String camel(String column) {
+        StringBuilder name = new StringBuilder();
+        boolean upper = false;
+        for (char c : column.toLowerCase(Locale.ROOT).toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                name.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return name.toString();
+    }
+
+    // --- poller -----------------------------------------------------------------------------------------------
+
+    /**
+     * Claims due rows: PENDING, next_poll_at passed, not claimed by a live lease. Nothing without credentials; while
+     * Jumio refuses our credentials, one row as a probe per probe interval across the service.
+     */
+    public List<PendingTransaction> claimDue() {
+        if (!credentials.configured()) {
+            return List.of();
+        }
+        boolean probe = credentials.blocked();
+        if (probe && !credentials.takeProbe()) {
+            return List.of();
+        }
+        int limit = probe ? 1 : properties.effectiveBatchSize();
+        Instant now = clock.instant();
+        Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
+        List<PendingTransaction> claimed = transactions.execute(status -> {
+            List<PendingTransaction> rows = jdbc.query("SELECT " + COLUMNS + " FROM pending_transaction"
+                            + " WHERE state = 'PENDING' AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
+                            + " ORDER BY next_poll_at FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED",
+                    PendingTransactions::row, Timestamp.from(now), Timestamp.from(now));
+            if (!rows.isEmpty()) {
+                jdbc.batchUpdate("UPDATE pending_transaction SET claimed_by = ?, claimed_until = ? WHERE scan_reference = ?",
+                        rows.stream().map(r -> new Object[] {instanceId, leaseUntil, r.scanReference()}).toList());
+            }
+            return rows;
+        });
+        if (claimed == null) {
+            return List.of();
+        }
+        return probe ? claimed.stream().map(PendingTransaction::asProbe).toList() : claimed;
+    }
+
+    /**
+     * Before each request of a claimed batch: true (and the claim is given back, nothing counted) when Jumio refused
+     * our credentials meanwhile and this row is not the probe.
+     */
+    public boolean holdBack(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row) {
+        if (row.probe() || !credentials.blockedLocally()) {
+            return false;
+        }
+        release(row);
+        return true;
+    }
+
+    /** Jumio refused our credentials for this row's request: the attempt does not count, the row keeps its due time. */
+    public void release(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row) {
+        jdbc.update("UPDATE pending_transaction SET claimed_by = NULL, claimed_until = NULL WHERE scan_reference = ?"
+                + " AND claimed_by = ?", row.scanReference(), instanceId);
+    }
+
+    /**
+     * Jumio answered without a final result (status PENDING, or 404 for a scan it does not show yet): the next
+     * attempt follows the schedule; after the last one the transaction is given up.
+     *
+     * @return SCHEDULED, UNRESOLVED (given up now: raise the alert) or NOT_CLAIMED (another instance took over)
+     */
+    public String notFinal(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row,
+                           @Header(Exchange.HTTP_RESPONSE_CODE) Integer httpStatus,
+                           @ExchangeProperty("JumioStatus") String jumioStatus) {
+        String status = httpStatus != null && httpStatus == 404 ? "NOT_FOUND" : String.valueOf(jumioStatus);
+        meters.counter("gateway.reconciliation.polls", "outcome", status).increment();
+        return advance(row, status, null, false);
+    }
+
+    /**
+     * A 5xx, an unexpected answer, a timeout, a refused connection or a payload we could not read: back off, never
+     * sooner than the schedule.
+     */
+    public String failedPoll(Exchange exchange) {
+        PendingTransaction row = exchange.getProperty(ROW_PROPERTY, PendingTransaction.class);
+        Integer code = exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String error = cause != null ? cause.getClass().getSimpleName() + ": " + safe(cause.getMessage())
+                : "HTTP " + code;
+        meters.counter("gateway.reconciliation.polls", "outcome", cause != null ? "ERROR" : "HTTP_" + code).increment();
+        log.warn("Retrieval of {} (attempt {}) failed: {}; backing off", row.scanReference(), row.attempts() + 1, error);
+        return advance(row, cause != null ? "ERROR" : "HTTP_" + code, error, true);
+    }
+
+    private String advance(PendingTransaction row, String status, String error, boolean isError) {
+        Instant now = clock.instant();
+        int attemptsDone = row.attempts() + 1;
+        int errors = isError ? row.consecutiveErrors() + 1 : 0;
+        Instant next = isError ? schedule.nextAfterError(attemptsDone, errors, now) : schedule.nextAfter(attemptsDone, now);
+        if (next == null) {
+            int updated = jdbc.update("UPDATE pending_transaction SET state = 'UNRESOLVED', attempts = ?,"
+                            + " consecutive_errors = ?, next_poll_at = NULL, last_polled_at = ?, last_polled_by = ?,"
+                            + " last_status = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ?"
+                            + " WHERE scan_reference = ? AND claimed_by = ? AND state = 'PENDING'",
+                    attemptsDone, errors, Timestamp.from(now), instanceId, status, error, Timestamp.from(now),
+                    row.scanReference(), instanceId);
+            if (updated == 1) {
+                meters.counter("gateway.reconciliation.unresolved", "kind", row.kind().name()).increment();
+                unresolvedGauge.set(countUnresolved());
+                log.error("Pending transaction {} given up after {} attempts (last: {}): marked UNRESOLVED",
+                        row.scanReference(), attemptsDone, status);
+                return "UNRESOLVED";
+            }
+            return finishLostClaim(row, now, attemptsDone, status, error, errors);
+        }
+        int updated = jdbc.update("UPDATE pending_transaction SET attempts = ?, consecutive_errors = ?, next_poll_at = ?,"
+                        + " last_polled_at = ?, last_polled_by = ?, last_status = ?, last_error = ?, claimed_by = NULL,"
+                        + " claimed_until = NULL, updated_at = ? WHERE scan_reference = ? AND claimed_by = ? AND state = 'PENDING'",
+                attemptsDone, errors, Timestamp.from(next), Timestamp.from(now), instanceId, status, error,
+                Timestamp.from(now), row.scanReference(), instanceId);
+        if (updated == 1) {
+            log.debug("Pending transaction {} attempt {}: {}; next at {}", row.scanReference(), attemptsDone, status, next);
+            return "SCHEDULED";
+        }
+        return finishLostClaim(row, now, attemptsDone, status, error, errors);
+    }
+
+    /** Resolved meanwhile (a callback arrived) or claim lost: record the poll, change nothing else. */
+    private String finishLostClaim(PendingTransaction row, Instant now, int attemptsDone, String status, String error,
+                                   int errors) {
+        int updated = jdbc.update("UPDATE pending_transaction SET attempts = ?, consecutive_errors = ?, last_polled_at = ?,"
+                        + " last_polled_by = ?, last_status = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL,"
+                        + " updated_at = ? WHERE scan_reference = ? AND claimed_by = ?",
+                attemptsDone, errors, Timestamp.from(now), instanceId, status, error, Timestamp.from(now),
+                row.scanReference(), instanceId);
+        if (updated == 0) {
+            log.warn("Pending transaction {}: claim lost before the poll was recorded", row.scanReference());
+            return "NOT_CLAIMED";
+        }
+        return "RESOLVED";
+    }
+
+    /**
+     * A final status was handled (DONE: the result went through the fan-out; FAILED: recorded). The fan-out target
+     * has normally resolved the row already; this records the attempt and makes sure polling stops.
+     */
+    public void completed(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row,
+                          @ExchangeProperty("JumioStatus") String jumioStatus) {
+        Instant now = clock.instant();
+        String state = "FAILED".equals(jumioStatus) ? "FAILED" : "RESOLVED";
+        meters.counter("gateway.reconciliation.polls", "outcome", String.valueOf(jumioStatus)).increment();
+        jdbc.update("UPDATE pending_transaction SET attempts = attempts + 1, consecutive_errors = 0, last_polled_at = ?,"
+                        + " last_polled_by = ?, last_status = ?, last_error = NULL, claimed_by = NULL, claimed_until = NULL,"
+                        + " updated_at = ? WHERE scan_reference = ? AND claimed_by = ?",
+                Timestamp.from(now), instanceId, jumioStatus, Timestamp.from(now), row.scanReference(), instanceId);
+        resolve(row.scanReference(), state, "RETRIEVAL");
+    }
+
+    private long countUnresolved() {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM pending_transaction WHERE state = 'UNRESOLVED'", Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** Counts by state, for the API and health. */
+    public Map<String, Long> counts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String state : List.of("PENDING", "RESOLVED", "UNRESOLVED", "FAILED")) {
+            counts.put(state.toLowerCase(Locale.ROOT), 0L);
+        }
+        jdbc.queryForList("SELECT state, COUNT(*) AS n FROM pending_transaction GROUP BY state").forEach(r ->
+                counts.put(String.valueOf(r.get("state") != null ? r.get("state") : r.get("STATE")).toLowerCase(Locale.ROOT),
+                        ((Number) (r.get("n") != null ? r.get("n") : r.get("N"))).longValue()));
+        unresolvedGauge.set(counts.get("unresolved"));
+        return counts;
+    }
+
+    private static String safe(String message) {
+        if (message == null) {
+            return "";
+        }
+        return message.length() > 300 ? message.substring(0, 300) : message;
+    }
+
+    private static PendingTransaction row(ResultSet rs, int i) throws SQLException {
+        return new PendingTransaction(rs.getString("scan_reference"), CallbackKind.valueOf(rs.getString("kind")),
+                DataCenter.valueOf(rs.getString("data_center")), rs.getString("customer_internal_reference"),
+                rs.getString("user_reference"), rs.getTimestamp("initiated_at").toInstant(),
+                rs.getInt("token_lifetime_minutes"), rs.getTimestamp("overdue_at").toInstant(), rs.getInt("attempts"),
+                rs.getInt("consecutive_errors"), rs.getTimestamp("next_poll_at").toInstant(), false);
+    }
+
+    static Instant toInstant(Object value) {
+        if (value instanceof Timestamp ts) {
+            return ts.toInstant();
+        }
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        return Instant.parse(value.toString());
+    }
+}

@@ -1,0 +1,81 @@
+package com.jumiogateway.reconciliation;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@Configuration
+@EnableConfigurationProperties({ReconciliationProperties.class, JumioApiProperties.class})
+class ReconciliationConfiguration {
+
+    private String instanceId;
+
+    /** This instance's name in claims: configured, or the worker's, or host name and process id plus a suffix. */
+    private synchronized String instanceId(ReconciliationProperties properties, Environment env) {
+        if (instanceId == null) {
+            instanceId = newInstanceId(properties, env);
+        }
+        return instanceId;
+    }
+
+    private static String newInstanceId(ReconciliationProperties properties, Environment env) {
+        if (properties.getInstanceId() != null && !properties.getInstanceId().isBlank()) {
+            return properties.getInstanceId();
+        }
+        String worker = env.getProperty("gateway.worker.instance-id");
+        if (worker != null && !worker.isBlank()) {
+            return worker;
+        }
+        // two application contexts in one JVM must not share a name
+        return ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Bean
+    RetrievalSchedule retrievalSchedule(ReconciliationProperties properties) {
+        return new RetrievalSchedule(properties);
+    }
+
+    @Bean("retrievalCredentials")
+    RetrievalCredentials retrievalCredentials(JdbcTemplate jdbc, JumioApiProperties jumio,
+                                              ReconciliationProperties properties, Clock clock, MeterRegistry meters,
+                                              Environment env) {
+        return new RetrievalCredentials(jdbc, jumio, properties, clock, meters, instanceId(properties, env));
+    }
+
+    @Bean("pendingTransactions")
+    PendingTransactions pendingTransactions(JdbcTemplate jdbc, TransactionTemplate transactions,
+                                            ReconciliationProperties properties, RetrievalSchedule schedule,
+                                            RetrievalCredentials credentials, MeterRegistry meters, Clock clock,
+                                            Environment env) {
+        return new PendingTransactions(jdbc, transactions, properties, schedule, credentials, meters, clock,
+                instanceId(properties, env));
+    }
+
+    /**
+     * The threads a claimed batch is polled on, bound in Camel's registry as "reconciliationPool" (not a Spring
+     * Executor bean, which would replace Spring Boot's task executor).
+     */
+    @Bean
+    CamelContextConfiguration reconciliationPool(ReconciliationProperties properties) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+                camel.getRegistry().bind("reconciliationPool", camel.getExecutorServiceManager()
+                        .newFixedThreadPool(this, "reconciliation", Math.max(1, properties.getThreads())));
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
+            }
+        };
+    }
+}

@@ -1,0 +1,111 @@
+package com.jumiogateway.reconciliation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jumiogateway.result.Decision;
+import com.jumiogateway.result.InvalidCallbackException;
+import com.jumiogateway.result.ResultSource;
+import com.jumiogateway.result.VerificationResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.stereotype.Component;
+
+/** Reads the Retrieval API's status answers and builds the result recorded for a FAILED transaction. */
+@Component("retrievalResponses")
+public class RetrievalResponses {
+
+    /** Jumio documents YYYY-MM-DDThh:mm:ss.SSSZ but sends 0 to 3 fraction digits; no offset means UTC. */
+    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public RetrievalResponses(ObjectMapper mapper, Clock clock) {
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** The status of {@code {timestamp, scanReference, status}}: PENDING, DONE, FAILED (anything else as sent). */
+    public String status(@Body String payload, @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+        JsonNode root = readObject(mapper, payload, "Retrieval status");
+        String scanReference = NetverifyRetrievalMapper.text(root, "scanReference");
+        if (scanReference != null && !scanReference.equals(row.scanReference())) {
+            throw new InvalidCallbackException("Retrieval status is for another scan reference");
+        }
+        String status = NetverifyRetrievalMapper.text(root, "status");
+        if (status == null) {
+            throw new InvalidCallbackException("Retrieval status answer has no status");
+        }
+        return status.toUpperCase(Locale.ROOT);
+    }
+
+    /** When Jumio produced the answer (its timestamp), or now when it sent none. */
+    public Instant eventTime(@Body String payload) {
+        Instant timestamp = timestamp(NetverifyRetrievalMapper.text(readObject(mapper, payload, "Retrieval answer"),
+                "timestamp"), "timestamp");
+        return timestamp != null ? timestamp : clock.instant();
+    }
+
+    /**
+     * The result for a transaction Jumio reports FAILED (status endpoint; there is no data to fetch). It goes through
+     * the fan-out like any result, so the API shows it and the pending row is recorded FAILED.
+     */
+    public VerificationResult failedResult(@Body String statusPayload,
+                                           @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("retrievalStatus", "FAILED");
+        details.put("dataCenter", row.dataCenter().name());
+        details.put("customerInternalReference", row.customerInternalReference());
+        details.put("userReference", row.userReference());
+        return new VerificationResult(row.scanReference(), row.kind(), ResultSource.RETRIEVAL, "FAILED", Decision.FAILED,
+                row.customerInternalReference(), row.userReference(), null, null, null, null, null,
+                eventTime(statusPayload), null, details);
+    }
+
+    static JsonNode readObject(ObjectMapper mapper, String payload, String what) {
+        if (payload == null || payload.isBlank()) {
+            throw new InvalidCallbackException(what + " is empty");
+        }
+        try {
+            JsonNode node = mapper.readTree(payload);
+            if (node == null || !node.isObject()) {
+                throw new InvalidCallbackException(what + " is not a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            // Jackson's message quotes the payload (personal data): not passed on
+            throw new InvalidCallbackException(what + " is not valid JSON");
+        }
+    }
+
+    static Instant timestamp(String value, String name) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            TemporalAccessor parsed = TIMESTAMP.parseBest(value, OffsetDateTime::from, LocalDateTime::from);
+            return parsed instanceof OffsetDateTime withOffset
+                    ? withOffset.toInstant()
+                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new InvalidCallbackException("Retrieval field '" + name + "' is not a timestamp");
+        }
+    }
+}
