@@ -70,8 +70,12 @@ public class RetrievalCredentials {
     /** While blocked: true for exactly one caller across the service per probe interval. */
     public boolean takeProbe() {
         Instant now = clock.instant();
-        return jdbc.update("UPDATE retrieval_credentials_block SET next_probe_at = ? WHERE name = ? AND next_probe_at <= ?",
+        boolean granted = jdbc.update("UPDATE retrieval_credentials_block SET next_probe_at = ? WHERE name = ? AND next_probe_at <= ?",
                 Timestamp.from(now.plus(properties.getCredentialsProbeInterval())), NAME, Timestamp.from(now)) == 1;
+        if (granted) {
+            log.info("Jumio refuses the retrieval credentials: this instance sends the probe request");
+        }
+        return granted;
     }
 
     /** Jumio answered 401/403. Returns true when this call started the episode (raise the alert). */
