@@ -13,7 +13,7 @@ public class BrokenConnectionEviction implements SQLExceptionOverride {
     /** H2: connection broken, database closed, database is in exclusive/closing state. */
     private static final Set<Integer> H2_CONNECTION_LOST = Set.of(90067, 90098, 90121);
 
-    @Override
+    @java.lang.Override
     public Override adjudicate(SQLException e) {
         String state = e.getSQLState();
         if ((state != null && state.startsWith("08")) || H2_CONNECTION_LOST.contains(e.getErrorCode())) {
