@@ -21,13 +21,17 @@ public final class GatewayInstance implements AutoCloseable {
     }
 
     public static GatewayInstance start(Map<String, Object> properties) {
+        return start("test", properties);
+    }
+
+    public static GatewayInstance start(String profile, Map<String, Object> properties) {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("server.port", 0);
         all.put("management.prometheus.metrics.export.enabled", true);
         all.putAll(properties);
         // command-line arguments outrank the profile's files, as an operator's settings would
         String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new GatewayInstance(new SpringApplicationBuilder(GatewayApplication.class).profiles("test").run(args));
+        return new GatewayInstance(new SpringApplicationBuilder(GatewayApplication.class).profiles(profile).run(args));
     }
 
     /** The database URL for a test that needs its own: H2 file in target/, or the PostgreSQL of the CI pass. */
