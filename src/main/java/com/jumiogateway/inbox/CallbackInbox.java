@@ -46,7 +46,7 @@ public class CallbackInbox {
         this.properties = properties;
         this.meters = meters;
         this.clock = clock;
-        this.instanceId = properties.getInstanceId() != null ? properties.getInstanceId()
+        this.instanceId = properties.getInstanceId() != null && !properties.getInstanceId().isBlank() ? properties.getInstanceId()
                 : ManagementFactory.getRuntimeMXBean().getName();
         meters.gauge("gateway.inbox.backlog", lastBacklog);
     }

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Intake benchmark (issue: foundation). In one run on this machine it measures
+#   - callbacks/s acknowledged by POST /callbacks/netverify (allowlisted, committed to PostgreSQL before the 200)
+#   - requests/s of a no-op platform-http route on the same service (baseline)
+# after warming both up, interleaving the measurements, and prints the ratio and p99 latencies. It then offers
+# callbacks at half the no-op rate and samples the inbox backlog to show whether the worker keeps up.
+#
+# Needs PostgreSQL (default 127.0.0.1:5432, database test, user postgres) and wrk (installed with apt if missing).
+# Usage: bench/intake-benchmark.sh            [env: WARMUP=20 MEASURE=20 ROUNDS=2 CONNECTIONS=32 PACED=40 PORT=18080]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WARMUP=${WARMUP:-20}; MEASURE=${MEASURE:-20}; ROUNDS=${ROUNDS:-2}; CONNECTIONS=${CONNECTIONS:-32}
+PACED=${PACED:-40}; PORT=${PORT:-18080}
+PGURL=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}; PGUSER=${BENCH_PG_USER:-postgres}
+schema="bench_$(date +%s)"
+base="http://127.0.0.1:${PORT}"
+
+command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+./mvnw -q -B -ntp -DskipTests package
+jar=$(ls target/jumio-callback-gateway-*.jar | grep -v original | head -1)
+
+GATEWAY_DB_URL="${PGURL}?currentSchema=${schema}" GATEWAY_DB_USERNAME="$PGUSER" SPRING_FLYWAY_SCHEMAS="$schema" \
+  java -jar "$jar" --server.port="$PORT" --gateway.allowlist.allow-loopback=true \
+  --camel.main.routes-include-pattern='file:routes/*.camel.yaml,file:bench/noop.camel.yaml' \
+  --gateway.api.username=bench --gateway.api.password=bench --logging.level.verification-result=WARN \
+  > target/bench-service.log 2>&1 &
+pid=$!
+cleanup() {
+  kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  psql -h 127.0.0.1 -U "$PGUSER" -d test -q -c "DROP SCHEMA IF EXISTS ${schema} CASCADE" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+for _ in $(seq 1 90); do curl -sf "$base/actuator/health" >/dev/null && break; sleep 1; done
+
+backlog() { curl -s "$base/actuator/health" | sed -E 's/.*"pending":([0-9]+).*/\1/'; }
+# prints "<requests/s> <p99 ms> <non-2xx count>"
+load() { # path seconds [pace_ms]
+  local out
+  out=$(RUN_ID="$RANDOM$RANDOM" PACE_MS="${3:-0}" wrk -t2 -c"$CONNECTIONS" -d"${2}s" --latency -s bench/post-callback.lua "$base$1")
+  local rps p99 errors
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  echo "$rps $p99 ${errors:-0}"
+}
+drain() { for _ in $(seq 1 120); do [ "$(backlog)" = "0" ] && return; sleep 1; done; }
+
+echo "== warm-up: ${WARMUP}s no-op + ${WARMUP}s intake (${CONNECTIONS} connections) =="
+load /callbacks/bench-noop "$WARMUP" >/dev/null
+load /callbacks/netverify "$WARMUP" >/dev/null
+drain
+
+noop_sum=0; intake_sum=0
+printf "%-8s %-10s %12s %10s %8s\n" round route "req/s" "p99 ms" non-2xx
+for r in $(seq 1 "$ROUNDS"); do
+  read -r rps p99 err < <(load /callbacks/bench-noop "$MEASURE")
+  printf "%-8s %-10s %12s %10s %8s\n" "$r" no-op "$rps" "$p99" "$err"; noop_sum=$(echo "$noop_sum + $rps" | bc -l)
+  read -r rps p99 err < <(load /callbacks/netverify "$MEASURE")
+  printf "%-8s %-10s %12s %10s %8s\n" "$r" intake "$rps" "$p99" "$err"; intake_sum=$(echo "$intake_sum + $rps" | bc -l)
+  drain
+done
+noop=$(echo "$noop_sum / $ROUNDS" | bc -l); intake=$(echo "$intake_sum / $ROUNDS" | bc -l)
+printf "mean no-op %.0f req/s, intake %.0f callbacks/s stored on PostgreSQL, ratio intake/no-op = %.2f (target >= 0.60)\n" \
+  "$noop" "$intake" "$(echo "$intake / $noop" | bc -l)"
+
+target=$(echo "$noop / 2" | bc -l)
+pace=$(echo "$CONNECTIONS * 1000 / $target" | bc -l | cut -d. -f1)
+echo "== paced intake at ~half the no-op rate (${target%.*} callbacks/s offered) for ${PACED}s, backlog sampled every 5s =="
+( sleep 1; for _ in $(seq 1 $((PACED / 5))); do printf "backlog %s\n" "$(backlog)"; sleep 5; done ) &
+sampler=$!
+read -r rps p99 err < <(load /callbacks/netverify "$PACED" "$pace")
+wait "$sampler" || true
+printf "paced: achieved %.0f callbacks/s, p99 %s ms, non-2xx %s; backlog at the end %s\n" "$rps" "$p99" "$err" "$(backlog)"
+start=$(date +%s); drain; echo "backlog drained $(( $(date +%s) - start ))s after the load stopped"
+stored=$(curl -s -u bench:bench "$base/actuator/prometheus" | awk '/^gateway_callbacks_received_total/ {s+=$2} END {printf "%d", s}')
+echo "callbacks stored during the run: $stored"

@@ -1,0 +1,144 @@
+package com.jumiogateway.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.jumiogateway.support.GatewayInstance;
+import com.jumiogateway.support.GatewayTestSupport;
+import com.jumiogateway.support.TcpProxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.Test;
+
+/**
+ * routes/callback-inbox.camel.yaml: stored before acknowledged, nothing lost across restarts and dead instances,
+ * and 503 (never 200) while the database is away. Each test starts and stops its own service instances.
+ */
+class CallbackInboxTest {
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    static String callback(String ref) {
+        return "jumioIdScanReference=" + ref + "&verificationStatus=APPROVED_VERIFIED&idCountry=FRA"
+                + "&callbackDate=2024-05-01T08%3A00%3A00Z";
+    }
+
+    static HttpResponse<String> postFromJumio(int port, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/callbacks/netverify"))
+                .header("Content-Type", GatewayTestSupport.FORM).header("X-Forwarded-For", GatewayTestSupport.JUMIO_US)
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void empty(GatewayInstance instance) {
+        instance.jdbc().update("DELETE FROM verification_result");
+        instance.jdbc().update("DELETE FROM callback_inbox");
+    }
+
+    @Test
+    void callbacksAcknowledgedBeforeARestartAreProcessedAfterIt() throws Exception {
+        String db = GatewayInstance.databaseUrl("restart");
+        try (GatewayInstance acceptingOnly = GatewayInstance.start(Map.of("spring.datasource.url", db,
+                "gateway.worker.enabled", false))) {
+            empty(acceptingOnly);
+            for (int i = 1; i <= 3; i++) {
+                assertThat(postFromJumio(acceptingOnly.port(), callback("restart-" + i)).statusCode()).isEqualTo(200);
+            }
+            Thread.sleep(500);
+            assertThat(acceptingOnly.jdbc().queryForObject(
+                    "SELECT COUNT(*) FROM callback_inbox WHERE status = 'RECEIVED'", Long.class)).isEqualTo(3);
+            assertThat(acceptingOnly.jdbc().queryForObject("SELECT COUNT(*) FROM verification_result", Long.class)).isZero();
+        }
+
+        try (GatewayInstance restarted = GatewayInstance.start(Map.of("spring.datasource.url", db))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> restarted.jdbc().queryForObject(
+                    "SELECT COUNT(*) FROM callback_inbox WHERE status = 'PROCESSED'", Long.class) == 3);
+            assertThat(restarted.jdbc().queryForList("SELECT scan_reference FROM verification_result ORDER BY 1", String.class))
+                    .containsExactly("restart-1", "restart-2", "restart-3");
+        }
+    }
+
+    @Test
+    void aClaimLeftByADeadInstanceIsTakenOverWhenItsLeaseRunsOut() throws Exception {
+        String db = GatewayInstance.databaseUrl("lease");
+        try (GatewayInstance instance = GatewayInstance.start(Map.of("spring.datasource.url", db))) {
+            empty(instance);
+            Timestamp past = Timestamp.from(Instant.now().minusSeconds(60));
+            Timestamp future = Timestamp.from(Instant.now().plusSeconds(3600));
+            instance.jdbc().update("INSERT INTO callback_inbox (kind, source_address, content_type, body, received_at,"
+                    + " status, attempts, claimed_by, claimed_until) VALUES ('NETVERIFY', ?, ?, ?, ?, 'CLAIMED', 1,"
+                    + " 'dead-instance', ?)", GatewayTestSupport.JUMIO_US, GatewayTestSupport.FORM, callback("lease-expired"), past, past);
+            instance.jdbc().update("INSERT INTO callback_inbox (kind, source_address, content_type, body, received_at,"
+                    + " status, attempts, claimed_by, claimed_until) VALUES ('NETVERIFY', ?, ?, ?, ?, 'CLAIMED', 1,"
+                    + " 'live-instance', ?)", GatewayTestSupport.JUMIO_US, GatewayTestSupport.FORM, callback("lease-held"), past, future);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> instance.jdbc().queryForObject(
+                    "SELECT COUNT(*) FROM verification_result WHERE scan_reference = 'lease-expired'", Long.class) == 1);
+            Thread.sleep(500);
+            assertThat(instance.jdbc().queryForObject(
+                    "SELECT status FROM callback_inbox WHERE claimed_by = 'live-instance'", String.class))
+                    .as("a claim still within its lease is left alone").isEqualTo("CLAIMED");
+            assertThat(instance.jdbc().queryForObject(
+                    "SELECT attempts FROM callback_inbox WHERE scan_reference = 'lease-expired'", Integer.class)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void databaseAwayMeans503NeverA200AndServiceRecovers() throws Exception {
+        String configured = System.getenv("GATEWAY_DB_URL");
+        Server h2 = null;
+        TcpProxy proxy;
+        String url;
+        if (configured != null && configured.startsWith("jdbc:postgresql://")) {
+            proxy = new TcpProxy("127.0.0.1", 5432).start();
+            url = configured.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
+        } else {
+            h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+            proxy = new TcpProxy("127.0.0.1", h2.getPort()).start();
+            url = "jdbc:h2:tcp://127.0.0.1:" + proxy.port() + "/mem:outage-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        }
+        try (GatewayInstance instance = GatewayInstance.start(Map.of("spring.datasource.url", url,
+                "spring.datasource.hikari.connection-timeout", 1000, "spring.datasource.hikari.validation-timeout", 500))) {
+            empty(instance);
+            assertThat(postFromJumio(instance.port(), callback("outage-before")).statusCode()).isEqualTo(200);
+
+            proxy.stop();
+            HttpResponse<String> duringOutage = postFromJumio(instance.port(), callback("outage-during"));
+            HttpResponse<String> health = get(instance.port(), "/actuator/health");
+
+            assertThat(duringOutage.statusCode()).isEqualTo(503);
+            assertThat(duringOutage.body()).contains("\"error\":\"unavailable\"");
+            assertThat(duringOutage.headers().firstValue("Retry-After")).isPresent();
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("\"db\"").contains("DOWN");
+
+            proxy.start();
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                    .until(() -> postFromJumio(instance.port(), callback("outage-after")).statusCode() == 200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> instance.jdbc().queryForObject(
+                    "SELECT COUNT(*) FROM verification_result", Long.class) == 2);
+            assertThat(instance.jdbc().queryForList("SELECT scan_reference FROM callback_inbox ORDER BY id", String.class))
+                    .as("the refused callback was not stored; Jumio was told to retry").doesNotContain("outage-during");
+            HttpResponse<String> recovered = get(instance.port(), "/actuator/health");
+            assertThat(recovered.statusCode()).isEqualTo(200);
+            assertThat(recovered.body()).contains("\"inbox\"").contains("\"pending\"");
+        } finally {
+            proxy.close();
+            if (h2 != null) {
+                h2.stop();
+            }
+        }
+    }
+}

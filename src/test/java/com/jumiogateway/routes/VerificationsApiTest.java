@@ -1,0 +1,103 @@
+package com.jumiogateway.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.jumiogateway.support.GatewayInstance;
+import com.jumiogateway.support.GatewayTestSupport;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** routes/verifications-api.camel.yaml: results and inbox administration, only for authenticated callers. */
+class VerificationsApiTest extends GatewayTestSupport {
+
+    private HttpResponse<String> get(String path, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request.build());
+    }
+
+    @Test
+    void resultsNeedBasicOrBearerCredentials() {
+        postFromJumio("/callbacks/netverify", fixture("netverify/approved-verified.txt"), FORM);
+        awaitResult(NetverifyCallbackTest.SEED_REF);
+        String path = "/api/verifications/" + NetverifyCallbackTest.SEED_REF;
+
+        assertThat(get(path, null).statusCode()).isEqualTo(401);
+        assertThat(get(path, basic("tester", "wrong")).statusCode()).isEqualTo(401);
+        assertThat(get(path, "Bearer not-a-token").statusCode()).isEqualTo(401);
+        HttpResponse<String> basic = get(path, basic("tester", "test-password"));
+        HttpResponse<String> bearer = get(path, "Bearer test-token");
+
+        assertThat(basic.statusCode()).isEqualTo(200);
+        assertThat(basic.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(bearer.statusCode()).isEqualTo(200);
+        assertThat(readJson(bearer.body()).path("decision").asText()).isEqualTo("APPROVED");
+        assertThat(get("/api/callbacks?status=processed", null).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void unknownScanReferenceIs404() {
+        HttpResponse<String> response = apiGet("/api/verifications/00000000-0000-0000-0000-000000000000");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(readJson(response.body()).path("error").asText()).isEqualTo("not-found");
+    }
+
+    @Test
+    void healthIsOpenAndShowsDatabaseAndInboxBacklog() {
+        HttpResponse<String> health = get("/actuator/health", null);
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode components = readJson(health.body()).path("components");
+        assertThat(components.path("db").path("status").asText()).isEqualTo("UP");
+        assertThat(components.path("inbox").path("status").asText()).isEqualTo("UP");
+        assertThat(components.path("inbox").path("details").has("pending")).isTrue();
+        assertThat(components.path("inbox").path("details").has("oldestPendingAgeSeconds")).isTrue();
+        assertThat(components.path("inbox").path("details").has("failed")).isTrue();
+    }
+
+    @Test
+    void countsAreExposedAsMetrics() {
+        postFromJumio("/callbacks/netverify", fixture("netverify/denied-fraud.txt"), FORM);
+        post("/callbacks/netverify", "jumioIdScanReference=x", FORM, "203.0.113.7");
+        post("/callbacks/netverify", "{}", "application/json", JUMIO_US);
+        awaitResult(NetverifyCallbackTest.SEED_REF);
+        apiGet("/actuator/health");
+
+        String metrics = send(HttpRequest.newBuilder(URI.create(url("/actuator/prometheus")))
+                .header("Authorization", "Bearer test-token").GET().build()).body();
+
+        assertThat(metrics).contains("gateway_callbacks_received_total{application=\"jumio-callback-gateway\",kind=\"NETVERIFY\"} 1.0");
+        assertThat(metrics).contains("gateway_callbacks_refused_total{application=\"jumio-callback-gateway\",reason=\"source-not-allowed\"} 1.0");
+        assertThat(metrics).contains("gateway_callbacks_refused_total{application=\"jumio-callback-gateway\",reason=\"unsupported-media-type\"} 1.0");
+        assertThat(metrics).contains("gateway_results_stored_total{application=\"jumio-callback-gateway\",kind=\"NETVERIFY\",outcome=\"APPLIED\"} 1.0");
+        assertThat(metrics).contains("gateway_inbox_backlog");
+        assertThat(metrics).contains("gateway_allowlist_resolutions_total");
+    }
+
+    @Test
+    void withNoCredentialsConfiguredTheServiceStartsAndRefusesEveryone() throws Exception {
+        try (GatewayInstance locked = GatewayInstance.start(Map.of("gateway.api.username", "", "gateway.api.password", "",
+                "gateway.api.tokens", ""))) {
+            HttpResponse<String> health = send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + locked.port() + "/actuator/health")).GET().build());
+            HttpResponse<String> api = send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + locked.port() + "/api/callbacks?status=failed"))
+                    .header("Authorization", basic("tester", "test-password")).GET().build());
+            HttpResponse<String> emptyBearer = send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + locked.port() + "/api/callbacks?status=failed"))
+                    .header("Authorization", "Bearer ").GET().build());
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(api.statusCode()).isEqualTo(401);
+            assertThat(emptyBearer.statusCode()).isEqualTo(401);
+        }
+    }
+}
