@@ -8,11 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import com.jumiogateway.GatewayApplication;
 import com.jumiogateway.reconciliation.JumioApiProperties.DataCenter;
 import com.jumiogateway.reconciliation.PendingTransactions;
 import com.jumiogateway.reconciliation.PendingTransactions.Registration;
 import com.jumiogateway.result.CallbackKind;
+import com.jumiogateway.support.GatewayInstance;
 import com.jumiogateway.support.JumioFake;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -27,8 +27,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -44,8 +42,8 @@ class ReconciliationTwoPollersTest {
     static final int DEAD_CLAIMS = 10;
 
     static JumioFake jumio;
-    static ConfigurableApplicationContext first;
-    static ConfigurableApplicationContext second;
+    static GatewayInstance first;
+    static GatewayInstance second;
     static JdbcTemplate jdbc;
 
     @BeforeAll
@@ -55,16 +53,15 @@ class ReconciliationTwoPollersTest {
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"timestamp\":\"{{now}}\",\"scanReference\":\"{{request.pathSegments.[4]}}\",\"status\":\"PENDING\"}")
                 .withTransformers("response-template")));
-        String dbUrl = System.getenv("GATEWAY_DB_URL") != null ? System.getenv("GATEWAY_DB_URL")
-                : "jdbc:h2:mem:shared-recon;DB_CLOSE_DELAY=-1";
+        String configured = System.getenv("GATEWAY_DB_URL");
+        String dbUrl = configured != null && !configured.isBlank() ? configured : "jdbc:h2:mem:shared-recon;DB_CLOSE_DELAY=-1";
         first = start("poller-a", dbUrl);
         second = start("poller-b", dbUrl);
-        jdbc = first.getBean(JdbcTemplate.class);
+        jdbc = first.jdbc();
     }
 
-    private static ConfigurableApplicationContext start(String instanceId, String dbUrl) {
+    private static GatewayInstance start(String instanceId, String dbUrl) {
         Map<String, Object> properties = new HashMap<>();
-        properties.put("server.port", "0");
         properties.put("spring.datasource.url", dbUrl);
         properties.put("gateway.jumio.api-token", JumioFake.TOKEN);
         properties.put("gateway.jumio.api-secret", JumioFake.SECRET);
@@ -83,7 +80,7 @@ class ReconciliationTwoPollersTest {
         properties.put("gateway.reconciliation.claim-lease", "PT30S");
         properties.put("gateway.reconciliation.max-requests-per-second", "600");
         properties.put("gateway.reconciliation.instances", "2");
-        return new SpringApplicationBuilder(GatewayApplication.class).profiles("test").properties(properties).run();
+        return GatewayInstance.start(properties);
     }
 
     @AfterAll
@@ -104,7 +101,7 @@ class ReconciliationTwoPollersTest {
         jdbc.update("DELETE FROM pending_transaction");
         jdbc.update("DELETE FROM retrieval_credentials_block");
         jumio.server.resetRequests();
-        PendingTransactions registry = first.getBean(PendingTransactions.class);
+        PendingTransactions registry = first.bean(PendingTransactions.class);
         List<String> refs = new ArrayList<>();
         Instant initiatedAt = Instant.now().minus(Duration.ofMinutes(46));
         for (int i = 0; i < TRANSACTIONS; i++) {
@@ -142,8 +139,8 @@ class ReconciliationTwoPollersTest {
                         .isAfterOrEqualTo(deadLeaseEnds);
             }
         }
-        double byFirst = first.getBean(MeterRegistry.class).counter("gateway.reconciliation.requests").count();
-        double bySecond = second.getBean(MeterRegistry.class).counter("gateway.reconciliation.requests").count();
+        double byFirst = first.bean(MeterRegistry.class).counter("gateway.reconciliation.requests").count();
+        double bySecond = second.bean(MeterRegistry.class).counter("gateway.reconciliation.requests").count();
         assertThat(byFirst + bySecond).isEqualTo(3.0 * TRANSACTIONS);
         assertThat(byFirst).as("both instances did part of the work").isGreaterThan(0);
         assertThat(bySecond).as("both instances did part of the work").isGreaterThan(0);
