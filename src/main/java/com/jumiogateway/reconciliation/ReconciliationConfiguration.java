@@ -4,8 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.UUID;
-import org.apache.camel.CamelContext;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -58,24 +56,5 @@ class ReconciliationConfiguration {
                                             Environment env) {
         return new PendingTransactions(jdbc, transactions, properties, schedule, credentials, meters, clock,
                 instanceId(properties, env));
-    }
-
-    /**
-     * The threads a claimed batch is polled on, bound in Camel's registry as "reconciliationPool" (not a Spring
-     * Executor bean, which would replace Spring Boot's task executor).
-     */
-    @Bean
-    CamelContextConfiguration reconciliationPool(ReconciliationProperties properties) {
-        return new CamelContextConfiguration() {
-            @Override
-            public void beforeApplicationStart(CamelContext camel) {
-                camel.getRegistry().bind("reconciliationPool", camel.getExecutorServiceManager()
-                        .newFixedThreadPool(this, "reconciliation", Math.max(1, properties.getThreads())));
-            }
-
-            @Override
-            public void afterApplicationStart(CamelContext camel) {
-            }
-        };
     }
 }

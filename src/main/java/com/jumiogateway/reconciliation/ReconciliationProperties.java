@@ -49,7 +49,8 @@ public class ReconciliationProperties {
 
     /**
      * Rows claimed per poll: never more than this instance can poll (two requests each) within a quarter of the
-     * claim lease, so a claim is finished long before another instance could take it over.
+     * claim lease. A claimed row waits behind at most one queued batch plus its own, so it is polled within half
+     * the lease, long before another instance could take it over.
      */
     public int effectiveBatchSize() {
         long byRate = (long) Math.floor(perInstanceRate() * claimLease.toSeconds() / 4.0 / 2.0);

@@ -78,21 +78,47 @@ class ReconciliationScheduleTest {
     }
 
     @Test
-    void rateLimiterPacesRequestsAtTheInstancesShareOfTheCeiling() {
+    void rateLimiterPacesEvenlyMakesUpShortStallsAndNeverExceedsTheShareInAnyWindow() throws InterruptedException {
         ReconciliationProperties properties = new ReconciliationProperties();
         properties.setMaxRequestsPerSecond(200);
         properties.setInstances(2);
         RetrievalRateLimiter limiter = new RetrievalRateLimiter(properties, new SimpleMeterRegistry());
         assertThat(limiter.ratePerSecond()).isCloseTo(100, org.assertj.core.data.Offset.offset(0.01));
 
-        long started = System.nanoTime();
-        for (int i = 0; i < 51; i++) {
-            limiter.acquire();
+        long[] slots = new long[300];
+        for (int i = 0; i < slots.length; i++) {
+            if (i == 100) {
+                Thread.sleep(50); // a short stall: made up
+            }
+            if (i == 200) {
+                Thread.sleep(500); // a long one: only 100 ms of it is made up
+            }
+            slots[i] = limiter.acquireSlot();
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        // 51 permits 10 ms apart: at least 500 ms
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(500));
-        assertThat(took).isLessThan(Duration.ofMillis(2000));
+        for (int i = 100; i < slots.length; i++) {
+            assertThat(slots[i] - slots[i - 100]).as("101 starts span at least one second")
+                    .isGreaterThanOrEqualTo(limiter.windowNanos());
+        }
+        for (int i = 1; i < slots.length; i++) {
+            assertThat(slots[i] - slots[i - 1]).as("never closer than half the nominal 10 ms").isGreaterThanOrEqualTo(5_000_000);
+        }
+        // after an idle start 100 ms are made up (20 starts at double pace), then evenly paced
+        for (int i = 22; i < 100; i++) {
+            assertThat(slots[i] - slots[i - 1]).as("evenly paced, no bursts").isEqualTo(10_000_000);
+        }
+        // 299 gaps of 10 ms, plus the long stall, less 100 ms made up after it and 100 ms at the idle start: 3.29 s
+        double seconds = (slots[slots.length - 1] - slots[0]) / 1e9;
+        assertThat(seconds).isBetween(3.25, 3.5);
+    }
+
+    @Test
+    void rateBelowOnePerSecondCountsOverALongerWindow() {
+        ReconciliationProperties properties = new ReconciliationProperties();
+        properties.setMaxRequestsPerSecond(0.5);
+        RetrievalRateLimiter limiter = new RetrievalRateLimiter(properties, new SimpleMeterRegistry());
+        long first = limiter.reserve();
+        long second = limiter.reserve();
+        assertThat(second - first).isGreaterThanOrEqualTo(2_000_000_000L);
     }
 }

@@ -44,13 +44,14 @@ class ReconciliationBenchmark extends GatewayTestSupport {
     static final int TRANSACTIONS = Integer.getInteger("bench.transactions", 10_000);
     static final int WARM_UP = Integer.getInteger("bench.warmup", 600);
     static final String SCANS = "/api/netverify/v2/scans/";
+    static final int THREADS = 8;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         jumio.register(registry);
         registry.add("gateway.reconciliation.max-requests-per-second", () -> Integer.toString(RATE));
         registry.add("gateway.reconciliation.instances", () -> "1");
-        registry.add("gateway.reconciliation.threads", () -> "8");
+        registry.add("gateway.reconciliation.threads", () -> Integer.toString(THREADS));
         registry.add("gateway.reconciliation.batch-size", () -> "500");
         registry.add("gateway.reconciliation.claim-lease", () -> "PT10M");
         registry.add("gateway.reconciliation.poll-delay-ms", () -> "50");
@@ -120,18 +121,19 @@ class ReconciliationBenchmark extends GatewayTestSupport {
                 ceiling N               : %d requests/s (one instance)
                 active window           : %.2f s (first to last request); wall %.2f s
                 achieved rate           : %.1f requests/s = %.3f of N (target >= 0.95)
-                most requests in any 1 s: %d
+                most requests in any 1 s: %d (at most N start per second; in-flight ones may arrive bunched: N + %d threads)
                 polled early            : %d (requests before their transaction was due)
                 =================================
                 """, TRANSACTIONS, requests.size(), statusRequests, requests.size() - statusRequests, RATE, seconds, wall,
-                achieved, achieved / RATE, maxInOneSecond, early);
+                achieved, achieved / RATE, maxInOneSecond, THREADS, early);
         System.out.println(report);
         java.nio.file.Files.writeString(java.nio.file.Path.of("target", "reconciliation-benchmark.txt"), report);
 
         assertThat(requests).hasSize(2 * TRANSACTIONS);
         assertThat(early).isZero();
         assertThat(achieved / RATE).isGreaterThanOrEqualTo(0.95);
-        assertThat(maxInOneSecond).isLessThanOrEqualTo(RATE + 1);
+        // at most N requests start in any second; a pause can bunch the requests already in flight (one per thread)
+        assertThat(maxInOneSecond).isLessThanOrEqualTo(RATE + THREADS);
     }
 
     /** Inserts overdue pending rows; the i-th is due at start + i * stepMillis. */
