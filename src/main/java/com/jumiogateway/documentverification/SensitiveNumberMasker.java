@@ -64,6 +64,7 @@ public class SensitiveNumberMasker {
     static final List<String> MAY_BE_KEPT_IN_FULL = List.of("ssn", "accountNumber");
 
     private static final Logger log = LoggerFactory.getLogger(SensitiveNumberMasker.class);
+    /** Levels of JSON held in a JSON string that are opened (object and array depth is bounded by Jackson: 1000). */
     private static final int MAX_NESTING = 16;
     /** Five or more digits, single spaces, dots or dashes between them: what the last-resort masking hides. */
     private static final Pattern LONG_DIGIT_RUN = Pattern.compile("\\p{Nd}(?:[ .\\-]?\\p{Nd}){4,}");
@@ -83,7 +84,8 @@ public class SensitiveNumberMasker {
         this.meters = meters;
         this.protectedFields = protectedFields(properties);
         String names = protectedFields.stream().map(Pattern::quote).collect(Collectors.joining("|"));
-        this.protectedValue = Pattern.compile("(\\\\*)\"(?:" + names + ")\\1\"\\s*:\\s*"
+        // at most 15 backslashes (four levels of JSON in a string): keeps the search linear on hostile input
+        this.protectedValue = Pattern.compile("(\\\\{0,15})\"(?:" + names + ")\\1\"\\s*:\\s*"
                 + "(?:\\1\"((?:(?!\\1\").)*)\\1\"|(-?\\d[\\d.eE+\\-]*))", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
         this.protectedFieldMention = Pattern.compile("(?<![A-Za-z0-9_])(?:" + names + ")(?![A-Za-z0-9_])",
                 Pattern.CASE_INSENSITIVE);
@@ -177,8 +179,8 @@ public class SensitiveNumberMasker {
             object.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
                 JsonNode value = object.get(name);
-                JsonNode masked = isProtected(name) ? maskEveryValue(value, count, depth + 1)
-                        : maskTree(value, count, depth + 1);
+                JsonNode masked = isProtected(name) ? maskEveryValue(value, count)
+                        : maskTree(value, count, depth);
                 if (masked != value) {
                     object.set(name, masked);
                 }
@@ -186,7 +188,7 @@ public class SensitiveNumberMasker {
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
                 JsonNode value = array.get(i);
-                JsonNode masked = maskTree(value, count, depth + 1);
+                JsonNode masked = maskTree(value, count, depth);
                 if (masked != value) {
                     array.set(i, masked);
                 }
@@ -213,8 +215,8 @@ public class SensitiveNumberMasker {
     }
 
     /** The value of a protected field: every number or string in it is masked, whatever its shape. */
-    private JsonNode maskEveryValue(JsonNode value, int[] count, int depth) {
-        if (value == null || depth > MAX_NESTING) {
+    private JsonNode maskEveryValue(JsonNode value, int[] count) {
+        if (value == null) {
             return value;
         }
         if (value.isTextual() || value.isNumber()) {
@@ -231,11 +233,11 @@ public class SensitiveNumberMasker {
             List<String> names = new ArrayList<>();
             object.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
-                object.set(name, maskEveryValue(object.get(name), count, depth + 1));
+                object.set(name, maskEveryValue(object.get(name), count));
             }
         } else if (value instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                array.set(i, maskEveryValue(array.get(i), count, depth + 1));
+                array.set(i, maskEveryValue(array.get(i), count));
             }
         }
         return value;
@@ -339,7 +341,7 @@ public class SensitiveNumberMasker {
         Decoded after = spans.isEmpty() ? decoded : Decoded.of(surgical);
         JsonNode tree = readOrNull(after.text());
         if (tree == null) {
-            // not JSON, yet it names a protected field: hide every long digit run in it
+            // not JSON, yet it names a protected field (or hides names behind \\u escapes): hide every long digit run
             return maskDigitRuns(surgical, after, count, true);
         }
         int left = countUnmasked(tree);

@@ -228,6 +228,17 @@ class SensitiveNumberMaskerTest {
     }
 
     @Test
+    void hostileBodiesAreMaskedInLinearTime() {
+        String backslashes = "document=" + "%5C".repeat(80_000) + "%22pan%22%3A%22" + PAN + "%22";
+        String quotes = "document=" + "%22pan".repeat(40_000) + "%22%3A%22" + PAN;
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
+            assertThat(masker.redactFormBody(backslashes)).doesNotContain(PAN).endsWith("****9855%22");
+            assertThat(masker.redactFormBody(quotes)).doesNotContain(PAN);
+        });
+    }
+
+    @Test
     void emptyAndNullBodiesAreReturnedAsTheyAre() {
         assertThat(masker.redactFormBody("")).isEmpty();
         assertThat(masker.redactFormBody(null)).isNull();
@@ -247,6 +258,15 @@ class SensitiveNumberMaskerTest {
         assertThat(mapper.readTree(masked.path("c").asText()).path("ssn").asText()).isEqualTo("****6789");
         assertThat(masked.path("pan").get(0).asText()).isEqualTo("****9855");
         assertThat(masked.path("name").asText()).as("only protected fields are masked").isEqualTo(PAN);
+    }
+
+    @Test
+    void maskTreeReachesProtectedFieldsDeepInsideObjects() throws Exception {
+        String deep = "{\"a\":".repeat(40) + "{\"pan\":\"" + PAN + "\"}" + "}".repeat(40);
+
+        JsonNode masked = masker.maskTree(mapper.readTree(deep));
+
+        assertThat(masked.toString()).doesNotContain(PAN).contains("****9855");
     }
 
     // --- settings ---------------------------------------------------------------------------------------------
