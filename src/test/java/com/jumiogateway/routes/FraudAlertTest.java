@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.jumiogateway.netverify.NetverifyCallbackParser;
+import com.jumiogateway.netverify.NetverifyEnricher;
+import com.jumiogateway.result.ResultSource;
 import com.jumiogateway.result.VerificationResult;
 import com.jumiogateway.support.GatewayTestSupport;
 import com.jumiogateway.support.TestSmtp;
@@ -63,6 +66,10 @@ class FraudAlertTest extends GatewayTestSupport {
 
     @Autowired
     ProducerTemplate camel;
+    @Autowired
+    NetverifyCallbackParser parser;
+    @Autowired
+    NetverifyEnricher enricher;
 
     @BeforeEach
     void smtpUpAndEmpty() throws Exception {
@@ -160,7 +167,7 @@ class FraudAlertTest extends GatewayTestSupport {
         assertThat(postFromJumio("/callbacks/netverify", body, FORM).statusCode()).isEqualTo(200);
         awaitInboxDrained();
         // the same fraud result found again by polling Jumio (a newer retrieval result)
-        camel.sendBody("direct:verification-result", retrievalOf(SEED_REF));
+        camel.sendBody("direct:verification-result", retrievalOf(body));
         pauseForSenderPolls();
 
         assertThat(jdbc.queryForList("SELECT outcome FROM callback_inbox ORDER BY id", String.class))
@@ -280,28 +287,10 @@ class FraudAlertTest extends GatewayTestSupport {
                                 + "%2C%22reason%22%3A%22SELFIE_CROPPED_FROM_ID%22%7D");
     }
 
-    private VerificationResult retrievalOf(String ref) {
-        VerificationResult callback = readStored(ref);
-        return new VerificationResult(callback.scanReference(), callback.kind(),
-                com.jumiogateway.result.ResultSource.RETRIEVAL, callback.status(), callback.decision(),
-                callback.merchantReference(), callback.customerId(), callback.documentType(), callback.country(),
-                callback.countryName(), callback.rejectReason(), callback.transactionDate(),
-                Instant.now(), callback.secondsToResult(), Map.of("retrieved", true));
-    }
-
-    private VerificationResult readStored(String ref) {
-        JsonNode node = readJson(apiGet("/api/verifications/" + ref).body());
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper()
-                .findAndRegisterModules()
-                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        com.fasterxml.jackson.databind.node.ObjectNode copy = node.deepCopy();
-        copy.remove("details");
-        copy.remove("delivery");
-        try {
-            return mapper.treeToValue(copy, VerificationResult.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The seed fraud result as the Retrieval API would give it later: same scan, newer, found by polling. */
+    private VerificationResult retrievalOf(String body) {
+        String later = body + "&callbackDate=" + Instant.now().toString().replace(":", "%3A");
+        return enricher.enrich(parser.parse(later), ResultSource.RETRIEVAL, Instant.now());
     }
 
     private static String subject(MimeMessage email) {
