@@ -46,6 +46,7 @@ class AlertSenderTest extends GatewayTestSupport {
         registry.add("gateway.alerts.categories.fraud.to", () -> "compliance@bank.test");
         registry.add("gateway.alerts.categories.fraud.bcc", () -> "audit@bank.test");
         registry.add("gateway.alerts.max-attempts", () -> "2");
+        registry.add("gateway.worker.retry-delay", () -> "300ms");
     }
 
     @AfterEach
@@ -143,6 +144,31 @@ class AlertSenderTest extends GatewayTestSupport {
                 socket.close();
             }
         }
+    }
+
+    @Test
+    void outboxUnavailableDuringTheFanOutLeavesTheCallbackToBeRetriedSoTheAlertIsNotLost() throws Exception {
+        smtp.start();
+        jdbc.execute("ALTER TABLE alert_outbox RENAME TO alert_outbox_away");
+        try {
+            assertThat(postFromJumio("/callbacks/netverify", fixture("netverify/denied-fraud.txt"), FORM).statusCode())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> jdbc.queryForObject(
+                    "SELECT attempts FROM callback_inbox", Integer.class) >= 2);
+            assertThat(jdbc.queryForObject("SELECT status FROM callback_inbox", String.class))
+                    .as("the fan-out failed, so the callback is not marked processed").isEqualTo("CLAIMED");
+        } finally {
+            jdbc.execute("ALTER TABLE alert_outbox_away RENAME TO alert_outbox");
+        }
+
+        smtp.awaitCopies(1);
+        awaitInboxDrained();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(
+                jdbc.queryForObject("SELECT MAX(status) FROM alert_outbox", String.class)));
+        assertThat(jdbc.queryForObject("SELECT outcome FROM callback_inbox", String.class))
+                .as("stored before the failure, so the retry is a duplicate delivery").isEqualTo("DUPLICATE");
+        Thread.sleep(1000);
+        assertThat(smtp.emails()).hasSize(1);
     }
 
     @Test
