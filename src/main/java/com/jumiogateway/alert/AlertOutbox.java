@@ -172,6 +172,21 @@ public class AlertOutbox {
         return claimed == null ? List.of() : claimed;
     }
 
+    /**
+     * Sender step, just before sending: extends this instance's lease on the alert. True when the claim was lost
+     * (the lease ran out while earlier alerts of the batch were being sent, and another instance took the alert
+     * over): then this instance must not send it.
+     */
+    public boolean claimLost(@ExchangeProperty(ALERT_ID) long id) {
+        Timestamp leaseUntil = Timestamp.from(clock.instant().plus(properties.getClaimLease()));
+        int renewed = jdbc.update("UPDATE alert_outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ?"
+                + " AND status = 'PENDING'", leaseUntil, id, instanceId);
+        if (renewed == 0) {
+            log.warn("Alert {} was taken over by another instance (or re-queued) before this one sent it", id);
+        }
+        return renewed == 0;
+    }
+
     /** Sender step: the email was accepted by the SMTP server. */
     public void markSent(@ExchangeProperty(ALERT_ID) long id, @ExchangeProperty(ALERT_RULE) String rule) {
         jdbc.update("UPDATE alert_outbox SET status = 'SENT', sent_at = ?, claimed_until = NULL, last_error = NULL"
@@ -193,15 +208,19 @@ public class AlertOutbox {
         String error = describe(cause);
         Instant now = clock.instant();
         if (attempt >= properties.getMaxAttempts()) {
-            jdbc.update("UPDATE alert_outbox SET status = 'FAILED', last_error = ?, claimed_until = NULL WHERE id = ?",
-                    error, id);
+            int updated = jdbc.update("UPDATE alert_outbox SET status = 'FAILED', last_error = ?, claimed_until = NULL"
+                    + " WHERE id = ? AND claimed_by = ?", error, id, instanceId);
+            if (updated == 0) {
+                return;
+            }
             meters.counter("gateway.alerts.failed", "rule", String.valueOf(rule)).increment();
             log.error("Alert {} ({}) FAILED after {} attempts: {}", id, rule, attempt, error);
             return;
         }
         Duration wait = properties.backoff(attempt);
-        jdbc.update("UPDATE alert_outbox SET next_attempt_at = ?, last_error = ?, claimed_until = NULL WHERE id = ?",
-                Timestamp.from(now.plus(wait)), error, id);
+        // only while the claim is ours: an instance that took the alert over owns its schedule now
+        jdbc.update("UPDATE alert_outbox SET next_attempt_at = ?, last_error = ?, claimed_until = NULL WHERE id = ?"
+                + " AND claimed_by = ?", Timestamp.from(now.plus(wait)), error, id, instanceId);
         meters.counter("gateway.alerts.retries", "rule", String.valueOf(rule)).increment();
         log.warn("Alert {} ({}) attempt {} failed ({}); next attempt in {}", id, rule, attempt, error, wait);
     }

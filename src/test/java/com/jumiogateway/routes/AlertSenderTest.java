@@ -172,6 +172,33 @@ class AlertSenderTest extends GatewayTestSupport {
     }
 
     @Test
+    void alertClaimedByAnInstanceThatDiedIsTakenOverWhenItsLeaseRunsOut() throws Exception {
+        smtp.start();
+        String ref = "dead-00000000-0000-0000-0000-000000000001";
+        // as a crashed instance leaves it: claimed (attempt 1 under way), lease still running for 2 seconds
+        jdbc.update("INSERT INTO alert_outbox (alert_key, rule, category, scan_reference, status, attempts, next_attempt_at,"
+                        + " claimed_by, claimed_until, alert_json, created_at) VALUES (?, 'netverify-denied-fraud', 'FRAUD', ?,"
+                        + " 'PENDING', 1, ?, 'crashed-instance', ?, ?, ?)",
+                "netverify-denied-fraud:" + ref, ref, java.sql.Timestamp.from(java.time.Instant.now()),
+                java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(2)),
+                "{\"scanReference\":\"" + ref + "\",\"status\":\"DENIED_FRAUD\",\"kind\":\"NETVERIFY\"}",
+                java.sql.Timestamp.from(java.time.Instant.now()));
+
+        Thread.sleep(1000);
+        assertThat(smtp.received()).as("not while the lease runs").isEmpty();
+
+        smtp.awaitCopies(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(
+                jdbc.queryForObject("SELECT status FROM alert_outbox", String.class)));
+        Thread.sleep(500);
+        assertThat(smtp.emails()).hasSize(1);
+        assertThat(smtp.received().get(0).getSubject()).contains(ref);
+        Map<String, Object> row = jdbc.queryForMap("SELECT attempts, claimed_by FROM alert_outbox");
+        assertThat(row.get("attempts")).isEqualTo(2);
+        assertThat((String) row.get("claimed_by")).isNotEqualTo("crashed-instance");
+    }
+
+    @Test
     void alertsApiRequiresAuthenticationAndAnswers404And400() {
         HttpResponse<String> anonymous = send(HttpRequest.newBuilder(URI.create(url("/api/alerts"))).GET().build());
         HttpResponse<String> anonymousResend = send(HttpRequest.newBuilder(URI.create(url("/api/alerts/1/resend")))
