@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.jumiogateway.form.FormBody;
 import com.jumiogateway.netverify.NetverifyCallback.AddressFormat;
 import com.jumiogateway.netverify.NetverifyCallback.DlCategory;
 import com.jumiogateway.netverify.NetverifyCallback.IdAddress;
@@ -85,7 +86,7 @@ public class NetverifyCallbackParser {
      *                                  embedded JSON value is broken, or a timestamp cannot be read
      */
     public NetverifyCallback parse(String body) {
-        Parameters p = new Parameters(FormBody.decode(body));
+        Parameters p = new Parameters(FormBody.decode(body, "Netverify callback"));
         String scanReference = p.text("jumioIdScanReference");
         if (scanReference == null) {
             throw new InvalidCallbackException("Netverify callback has no jumioIdScanReference");

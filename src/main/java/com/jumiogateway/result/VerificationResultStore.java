@@ -95,8 +95,18 @@ public class VerificationResultStore {
 
     /** The stored, enriched result as JSON with its delivery counters, or null when unknown. */
     public String findJson(@Header("scanReference") String scanReference) {
-        List<Map<String, Object>> rows = jdbc.queryForList("SELECT result_json, deliveries, duplicates, stale_deliveries,"
-                + " created_at, updated_at FROM verification_result WHERE scan_reference = ?", scanReference);
+        return toApiJson(jdbc.queryForList("SELECT result_json, deliveries, duplicates, stale_deliveries,"
+                + " created_at, updated_at FROM verification_result WHERE scan_reference = ?", scanReference));
+    }
+
+    /** Like {@link #findJson}, for results of one kind only (a {@link CallbackKind} name): null when unknown or of another kind. */
+    public String findJsonOfKind(@Header("scanReference") String scanReference, @Header("ResultKind") String kind) {
+        return toApiJson(jdbc.queryForList("SELECT result_json, deliveries, duplicates, stale_deliveries,"
+                + " created_at, updated_at FROM verification_result WHERE scan_reference = ? AND kind = ?",
+                scanReference, kind));
+    }
+
+    private String toApiJson(List<Map<String, Object>> rows) {
         if (rows.isEmpty()) {
             return null;
         }

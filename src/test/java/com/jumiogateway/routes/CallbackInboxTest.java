@@ -31,7 +31,11 @@ class CallbackInboxTest {
     }
 
     static HttpResponse<String> postFromJumio(int port, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/callbacks/netverify"))
+        return postFromJumio(port, "/callbacks/netverify", body);
+    }
+
+    static HttpResponse<String> postFromJumio(int port, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", GatewayTestSupport.FORM).header("X-Forwarded-For", GatewayTestSupport.JUMIO_US)
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -116,9 +120,12 @@ class CallbackInboxTest {
 
             proxy.stop();
             HttpResponse<String> duringOutage = postFromJumio(instance.port(), callback("outage-during"));
+            HttpResponse<String> documentDuringOutage = postFromJumio(instance.port(), "/callbacks/document-verification",
+                    GatewayTestSupport.fixture("document-verification/uploaded.txt"));
             HttpResponse<String> health = get(instance.port(), "/actuator/health");
 
             assertThat(duringOutage.statusCode()).isEqualTo(503);
+            assertThat(documentDuringOutage.statusCode()).isEqualTo(503);
             assertThat(duringOutage.body()).contains("\"error\":\"unavailable\"");
             assertThat(duringOutage.headers().firstValue("Retry-After")).isPresent();
             assertThat(health.statusCode()).isEqualTo(503);

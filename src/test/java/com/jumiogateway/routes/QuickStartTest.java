@@ -32,7 +32,7 @@ class QuickStartTest {
         assertThat(read.find()).as("README reads the result back").isTrue();
 
         // only the database differs from the README: the test must not write into ./data
-        try (GatewayInstance dev = GatewayInstance.start("dev",
+        try (GatewayInstance dev = GatewayInstance.startWithProfile("dev",
                 Map.of("spring.datasource.url", GatewayInstance.databaseUrl("quickstart")))) {
             dev.jdbc().update("DELETE FROM verification_result");
             HttpClient http = HttpClient.newHttpClient();

@@ -1,4 +1,4 @@
-package com.jumiogateway.netverify;
+package com.jumiogateway.form;
 
 import com.jumiogateway.result.InvalidCallbackException;
 
@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Decodes an application/x-www-form-urlencoded body (UTF-8, '+' is a space). Messages name no values: a callback
- * body is personal data.
+ * body is personal data. Shared by the parsers of every form-encoded callback kind.
  */
-final class FormBody {
+public final class FormBody {
 
     private FormBody() {
     }
@@ -22,28 +22,29 @@ final class FormBody {
      * {@code getParameter} does, so this parser and anything reading the same request agree. A pair without
      * '=' is a name with an empty value; empty pairs ("a=1&&b=2") are skipped.
      *
+     * @param callbackName how messages name the callback, e.g. "Netverify callback"
      * @throws InvalidCallbackException when the body is empty, JSON, XML, has no name=value pair at all, or holds
      *                                  a broken %-escape
      */
-    static Map<String, String> decode(String body) {
+    public static Map<String, String> decode(String body, String callbackName) {
         String text = body == null ? "" : body.strip();
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1).strip();
         }
         if (text.isEmpty()) {
-            throw new InvalidCallbackException("Netverify callback body is empty");
+            throw new InvalidCallbackException(callbackName + " body is empty");
         }
         if (text.startsWith("{") || text.startsWith("[")) {
             throw new InvalidCallbackException(
-                    "Netverify callback body is JSON, expected application/x-www-form-urlencoded");
+                    callbackName + " body is JSON, expected application/x-www-form-urlencoded");
         }
         if (text.startsWith("<")) {
             throw new InvalidCallbackException(
-                    "Netverify callback body is XML or HTML, expected application/x-www-form-urlencoded");
+                    callbackName + " body is XML or HTML, expected application/x-www-form-urlencoded");
         }
         if (text.indexOf('=') < 0) {
             throw new InvalidCallbackException(
-                    "Netverify callback body has no name=value pair, expected application/x-www-form-urlencoded");
+                    callbackName + " body has no name=value pair, expected application/x-www-form-urlencoded");
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         for (String pair : text.split("&")) {
@@ -51,31 +52,31 @@ final class FormBody {
                 continue;
             }
             int equals = pair.indexOf('=');
-            String name = decodeName(equals < 0 ? pair : pair.substring(0, equals));
+            String name = decodeName(equals < 0 ? pair : pair.substring(0, equals), callbackName);
             if (name.isEmpty()) {
                 continue;
             }
-            String value = equals < 0 ? "" : decodeValue(pair.substring(equals + 1), name);
+            String value = equals < 0 ? "" : decodeValue(pair.substring(equals + 1), name, callbackName);
             parameters.putIfAbsent(name, value);
         }
         return Collections.unmodifiableMap(parameters);
     }
 
-    private static String decodeName(String encoded) {
+    private static String decodeName(String encoded, String callbackName) {
         try {
             return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             // the name itself may be anything, so it is not quoted
-            throw new InvalidCallbackException("Netverify callback has a parameter name with a broken %-escape");
+            throw new InvalidCallbackException(callbackName + " has a parameter name with a broken %-escape");
         }
     }
 
-    private static String decodeValue(String encoded, String name) {
+    private static String decodeValue(String encoded, String name, String callbackName) {
         try {
             return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new InvalidCallbackException(
-                    "Netverify callback parameter '" + safeName(name) + "' has a broken %-escape");
+                    callbackName + " parameter '" + safeName(name) + "' has a broken %-escape");
         }
     }
 
@@ -83,7 +84,7 @@ final class FormBody {
      * A parameter name fit for a message: names are Jumio's identifiers, but an unexpected one could be anything,
      * so only short plain identifiers are quoted.
      */
-    static String safeName(String name) {
+    public static String safeName(String name) {
         return name.length() <= 40 && name.matches("[A-Za-z0-9_.\\-]+") ? name : "(unprintable name)";
     }
 }

@@ -1,0 +1,224 @@
+package com.jumiogateway.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.jumiogateway.support.GatewayTestSupport;
+import com.jumiogateway.support.TestSmtp;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * routes/alert-sender.camel.yaml and routes/alerts-api.camel.yaml when SMTP fails: retries with backoff, FAILED after
+ * gateway.alerts.max-attempts (2 here), counted, listed by the API, and re-sent exactly once by POST .../resend.
+ */
+class AlertSenderTest extends GatewayTestSupport {
+
+    static final String SEED_REF = FraudAlertTest.SEED_REF;
+    /** Not started until a test starts it: SMTP is down. */
+    static final TestSmtp smtp = new TestSmtp();
+
+    @DynamicPropertySource
+    static void alertSettings(DynamicPropertyRegistry registry) {
+        registry.add("gateway.alerts.smtp.host", () -> "127.0.0.1");
+        registry.add("gateway.alerts.smtp.port", smtp::port);
+        registry.add("gateway.alerts.smtp.starttls", () -> "false");
+        registry.add("gateway.alerts.smtp.username", () -> TestSmtp.USERNAME);
+        registry.add("gateway.alerts.smtp.password", () -> TestSmtp.PASSWORD);
+        registry.add("gateway.alerts.smtp.connection-timeout-ms", () -> "1000");
+        registry.add("gateway.alerts.smtp.read-timeout-ms", () -> "700");
+        registry.add("gateway.alerts.categories.fraud.to", () -> "compliance@bank.test");
+        registry.add("gateway.alerts.categories.fraud.bcc", () -> "audit@bank.test");
+        registry.add("gateway.alerts.max-attempts", () -> "2");
+        registry.add("gateway.worker.retry-delay", () -> "300ms");
+    }
+
+    @AfterEach
+    void smtpDown() {
+        smtp.stop();
+    }
+
+    @AfterAll
+    static void stopSmtp() {
+        smtp.stop();
+    }
+
+    @Test
+    void alertThatCannotBeSentIsRetriedThenFailedCountedListedAndResentExactlyOnce() throws Exception {
+        double failedBefore = metric("gateway_alerts_failed_total");
+
+        assertThat(postFromJumio("/callbacks/netverify", fixture("netverify/denied-fraud.txt"), FORM).statusCode())
+                .isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> "FAILED".equals(
+                jdbc.queryForObject("SELECT MAX(status) FROM alert_outbox", String.class)));
+        assertThat(metric("gateway_alerts_failed_total") - failedBefore).isEqualTo(1);
+        assertThat(metric("gateway_alerts_retries_total")).isGreaterThanOrEqualTo(1);
+
+        JsonNode failed = readJson(apiGet("/api/alerts?status=failed").body());
+        assertThat(failed).hasSize(1);
+        JsonNode alert = failed.get(0);
+        long id = alert.path("id").asLong();
+        assertThat(alert.path("status").asText()).isEqualTo("FAILED");
+        assertThat(alert.path("attempts").asInt()).isEqualTo(2);
+        assertThat(alert.path("rule").asText()).isEqualTo("netverify-denied-fraud");
+        assertThat(alert.path("scanReference").asText()).isEqualTo(SEED_REF);
+        assertThat(alert.path("lastError").asText()).contains("Connect");
+        assertThat(alert.has("sentAt")).isFalse();
+        assertThat(readJson(apiGet("/api/alerts").body())).hasSize(1);
+        assertThat(readJson(apiGet("/api/alerts?status=SENT").body())).isEmpty();
+        JsonNode health = readJson(send(HttpRequest.newBuilder(URI.create(url("/actuator/health"))).GET().build()).body());
+        assertThat(health.path("components").path("alerts").path("details").path("failed").asInt()).isEqualTo(1);
+
+        // a FAILED alert waits for a person: SMTP coming back does not send it by itself
+        smtp.start();
+        Thread.sleep(1000);
+        assertThat(smtp.received()).isEmpty();
+
+        // re-sent by the API; headers on the request change nothing about recipients
+        HttpResponse<String> resend = send(HttpRequest.newBuilder(URI.create(url("/api/alerts/" + id + "/resend")))
+                .header("Authorization", basic("tester", "test-password"))
+                .header("To", "attacker@evil.test").header("Cc", "attacker2@evil.test").header("Bcc", "attacker3@evil.test")
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(resend.statusCode()).isEqualTo(200);
+        assertThat(resend.body()).isEqualTo("{\"resent\":true}");
+
+        smtp.awaitCopies(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(
+                jdbc.queryForObject("SELECT status FROM alert_outbox WHERE id = ?", String.class, id)));
+        Thread.sleep(1000);
+        assertThat(smtp.emails()).hasSize(1);
+        assertThat(smtp.deliveries()).containsOnlyKeys("audit@bank.test", "compliance@bank.test")
+                .allSatisfy((box, count) -> assertThat(count).isEqualTo(1));
+        assertThat(jdbc.queryForObject("SELECT attempts FROM alert_outbox WHERE id = ?", Integer.class, id)).isEqualTo(1);
+
+        // only a FAILED alert can be re-sent
+        assertThat(apiPost("/api/alerts/" + id + "/resend").statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void smtpServerThatNeverAnswersTimesOutAndTheAlertIsKept() throws Exception {
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket()) {
+            silent.setReuseAddress(true);
+            silent.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), smtp.port()));
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (!silent.isClosed()) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }, "silent-smtp");
+            acceptor.setDaemon(true);
+            acceptor.start();
+
+            assertThat(postFromJumio("/callbacks/netverify", fixture("netverify/denied-fraud.txt"), FORM).statusCode())
+                    .isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> "FAILED".equals(
+                    jdbc.queryForObject("SELECT MAX(status) FROM alert_outbox", String.class)));
+            Map<String, Object> row = jdbc.queryForMap("SELECT attempts, last_error FROM alert_outbox");
+            assertThat(row.get("attempts")).isEqualTo(2);
+            assertThat(((String) row.get("last_error")).toLowerCase()).contains("timed out");
+            assertThat(held).as("the sender connected and gave up waiting").hasSizeGreaterThanOrEqualTo(2);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void outboxUnavailableDuringTheFanOutLeavesTheCallbackToBeRetriedSoTheAlertIsNotLost() throws Exception {
+        smtp.start();
+        jdbc.execute("ALTER TABLE alert_outbox RENAME TO alert_outbox_away");
+        try {
+            assertThat(postFromJumio("/callbacks/netverify", fixture("netverify/denied-fraud.txt"), FORM).statusCode())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> jdbc.queryForObject(
+                    "SELECT attempts FROM callback_inbox", Integer.class) >= 2);
+            assertThat(jdbc.queryForObject("SELECT status FROM callback_inbox", String.class))
+                    .as("the fan-out failed, so the callback is not marked processed").isEqualTo("CLAIMED");
+        } finally {
+            jdbc.execute("ALTER TABLE alert_outbox_away RENAME TO alert_outbox");
+        }
+
+        smtp.awaitCopies(1);
+        awaitInboxDrained();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(
+                jdbc.queryForObject("SELECT MAX(status) FROM alert_outbox", String.class)));
+        assertThat(jdbc.queryForObject("SELECT outcome FROM callback_inbox", String.class))
+                .as("stored before the failure, so the retry is a duplicate delivery").isEqualTo("DUPLICATE");
+        Thread.sleep(1000);
+        assertThat(smtp.emails()).hasSize(1);
+    }
+
+    @Test
+    void alertClaimedByAnInstanceThatDiedIsTakenOverWhenItsLeaseRunsOut() throws Exception {
+        smtp.start();
+        String ref = "dead-00000000-0000-0000-0000-000000000001";
+        // as a crashed instance leaves it: claimed (attempt 1 under way), lease still running for 2 seconds
+        jdbc.update("INSERT INTO alert_outbox (alert_key, rule, category, scan_reference, status, attempts, next_attempt_at,"
+                        + " claimed_by, claimed_until, alert_json, created_at) VALUES (?, 'netverify-denied-fraud', 'FRAUD', ?,"
+                        + " 'PENDING', 1, ?, 'crashed-instance', ?, ?, ?)",
+                "netverify-denied-fraud:" + ref, ref, java.sql.Timestamp.from(java.time.Instant.now()),
+                java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(2)),
+                "{\"scanReference\":\"" + ref + "\",\"status\":\"DENIED_FRAUD\",\"kind\":\"NETVERIFY\"}",
+                java.sql.Timestamp.from(java.time.Instant.now()));
+
+        Thread.sleep(1000);
+        assertThat(smtp.received()).as("not while the lease runs").isEmpty();
+
+        smtp.awaitCopies(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(
+                jdbc.queryForObject("SELECT status FROM alert_outbox", String.class)));
+        Thread.sleep(500);
+        assertThat(smtp.emails()).hasSize(1);
+        assertThat(smtp.received().get(0).getSubject()).contains(ref);
+        Map<String, Object> row = jdbc.queryForMap("SELECT attempts, claimed_by FROM alert_outbox");
+        assertThat(row.get("attempts")).isEqualTo(2);
+        assertThat((String) row.get("claimed_by")).isNotEqualTo("crashed-instance");
+    }
+
+    @Test
+    void alertsApiRequiresAuthenticationAndAnswers404And400() {
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(URI.create(url("/api/alerts"))).GET().build());
+        HttpResponse<String> anonymousResend = send(HttpRequest.newBuilder(URI.create(url("/api/alerts/1/resend")))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymousResend.statusCode()).isEqualTo(401);
+        assertThat(apiPost("/api/alerts/987654/resend").statusCode()).isEqualTo(404);
+        assertThat(apiPost("/api/alerts/not-a-number/resend").statusCode()).isEqualTo(404);
+        HttpResponse<String> badStatus = apiGet("/api/alerts?status=LOST");
+        assertThat(badStatus.statusCode()).isEqualTo(400);
+        assertThat(readJson(badStatus.body()).path("error").asText()).isEqualTo("bad-request");
+        assertThat(readJson(apiGet("/api/alerts?status=PENDING").body())).isEmpty();
+    }
+
+    private double metric(String name) {
+        HttpResponse<String> scrape = send(HttpRequest.newBuilder(URI.create(url("/actuator/prometheus")))
+                .header("Authorization", basic("tester", "test-password")).GET().build());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        return scrape.body().lines().filter(l -> l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+}
