@@ -285,8 +285,9 @@ class ReconciliationTest extends GatewayTestSupport {
     @Test
     void failedTransactionIsRecordedAsFailed() {
         String ref = "fa11ed00-0000-4000-8000-000000000001";
-        jumio.scanStatus(ref, "FAILED");
-        register(ref, "NETVERIFY", "US", Duration.ofSeconds(-5));
+        // an EU transaction: asked on the EU data center's base URL (the fake serves it under /eu)
+        jumio.server.stubFor(get(urlPathEqualTo("/eu" + SCANS + ref)).willReturn(json(200, statusBody(ref, "FAILED"))));
+        register(ref, "NETVERIFY", "EU", Duration.ofSeconds(-5));
 
         awaitState(ref, "FAILED", 10);
 
@@ -295,8 +296,8 @@ class ReconciliationTest extends GatewayTestSupport {
         assertThat(result.path("status").asText()).isEqualTo("FAILED");
         assertThat(result.path("source").asText()).isEqualTo("RETRIEVAL");
         assertThat(readJson(apiGet("/api/transactions?state=failed").body()).findValuesAsText("scanReference")).containsExactly(ref);
-        assertThat(jumio.requests(SCANS + ref)).hasSize(1);
-        assertThat(jumio.requests(SCANS + ref + "/data")).as("no data for a failed transaction").isEmpty();
+        assertThat(jumio.requests("/eu" + SCANS + ref)).hasSize(1);
+        assertThat(jumio.server.getAllServeEvents()).as("no data for a failed transaction, nothing on US").hasSize(1);
     }
 
     @Test
