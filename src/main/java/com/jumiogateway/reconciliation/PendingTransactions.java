@@ -211,15 +211,26 @@ public class PendingTransactions {
     }
 
     /**
-     * Before each request of a claimed batch: true (and the claim is given back, nothing counted) when Jumio refused
-     * our credentials meanwhile and this row is not the probe.
+     * Before a claimed row is polled: true when it must not be. Either Jumio refused our credentials meanwhile and
+     * this row is not the probe (the claim is given back, nothing counted), or the claim is no longer ours or the row
+     * no longer pending (a callback resolved it while it waited in the queue, or the lease ran out and another
+     * instance may have taken it). Otherwise the lease is renewed for this poll: no row is ever polled by two
+     * instances, however long it waited.
      */
     public boolean holdBack(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row) {
-        if (row.probe() || !credentials.blockedLocally()) {
-            return false;
+        if (!row.probe() && credentials.blockedLocally()) {
+            release(row);
+            return true;
         }
-        release(row);
-        return true;
+        Instant now = clock.instant();
+        int renewed = jdbc.update("UPDATE pending_transaction SET claimed_until = ? WHERE scan_reference = ?"
+                        + " AND claimed_by = ? AND claimed_until > ? AND state = 'PENDING'",
+                Timestamp.from(now.plus(properties.getClaimLease())), row.scanReference(), instanceId, Timestamp.from(now));
+        if (renewed == 0) {
+            log.debug("Pending transaction {} resolved or claim lost while queued: not polled", row.scanReference());
+            return true;
+        }
+        return false;
     }
 
     /** Jumio refused our credentials for this row's request: the attempt does not count, the row keeps its due time. */

@@ -481,6 +481,38 @@ class ReconciliationTest extends GatewayTestSupport {
         return value instanceof Timestamp ts ? ts.toInstant() : ((java.time.OffsetDateTime) value).toInstant();
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    com.jumiogateway.reconciliation.PendingTransactions pendingTransactions;
+
+    @Test
+    void aQueuedRowIsPolledOnlyWhileItsClaimIsStillOursAndItIsStillPending() {
+        String ref = "c1a10000-0000-4000-8000-000000000001";
+        register(ref, "NETVERIFY", "US", Duration.ofMinutes(30));
+        Instant past = Instant.now().minusSeconds(1);
+        var row = new com.jumiogateway.reconciliation.PendingTransaction(ref, com.jumiogateway.result.CallbackKind.NETVERIFY,
+                com.jumiogateway.reconciliation.JumioApiProperties.DataCenter.US, null, null, past, 30, past, 0, 0, past, false);
+        String me = pendingTransactions.instanceId();
+
+        // the lease ran out while the row waited in the queue: another instance may poll it, so this one does not
+        jdbc.update("UPDATE pending_transaction SET claimed_by = ?, claimed_until = ? WHERE scan_reference = ?",
+                me, Timestamp.from(past), ref);
+        assertThat(pendingTransactions.holdBack(row)).isTrue();
+        // another instance holds it
+        jdbc.update("UPDATE pending_transaction SET claimed_by = 'other', claimed_until = ? WHERE scan_reference = ?",
+                Timestamp.from(Instant.now().plusSeconds(60)), ref);
+        assertThat(pendingTransactions.holdBack(row)).isTrue();
+        // still ours: polled, and the lease is renewed for the poll (30 s in this test)
+        jdbc.update("UPDATE pending_transaction SET claimed_by = ?, claimed_until = ? WHERE scan_reference = ?",
+                me, Timestamp.from(Instant.now().plusSeconds(2)), ref);
+        assertThat(pendingTransactions.holdBack(row)).isFalse();
+        assertThat(instant(row(ref).get("claimed_until"))).isAfter(Instant.now().plusSeconds(20));
+        // a callback resolved it while it was queued: not polled
+        postFromJumio("/callbacks/netverify", "jumioIdScanReference=" + ref + "&verificationStatus=APPROVED_VERIFIED", FORM);
+        awaitState(ref, "RESOLVED", 10);
+        assertThat(pendingTransactions.holdBack(row)).isTrue();
+        assertThat(jumio.server.getAllServeEvents()).isEmpty();
+    }
+
     private double metric(String name) {
         HttpResponse<String> scrape = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/actuator/prometheus")))
                 .header("Authorization", basic("tester", "test-password")).GET().build());
