@@ -7,10 +7,12 @@
 #
 # Needs PostgreSQL (default 127.0.0.1:5432, database test, user postgres) and wrk (installed with apt if missing).
 # Usage: bench/intake-benchmark.sh            [env: WARMUP=20 MEASURE=20 ROUNDS=2 CONNECTIONS=32 PACED=40 PORT=18080]
+#        WORKER=off bench/intake-benchmark.sh  measures intake alone (the worker paused, as with
+#                                              GATEWAY_WORKER_ENABLED=false), to see what the worker takes from it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WARMUP=${WARMUP:-20}; MEASURE=${MEASURE:-20}; ROUNDS=${ROUNDS:-2}; CONNECTIONS=${CONNECTIONS:-32}
-PACED=${PACED:-40}; PORT=${PORT:-18080}
+PACED=${PACED:-40}; PORT=${PORT:-18080}; WORKER=${WORKER:-on}
 PGURL=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}; PGUSER=${BENCH_PG_USER:-postgres}
 schema="bench_$(date +%s)"
 base="http://127.0.0.1:${PORT}"
@@ -23,6 +25,7 @@ GATEWAY_DB_URL="${PGURL}?currentSchema=${schema}" GATEWAY_DB_USERNAME="$PGUSER" 
   java -jar "$jar" --server.port="$PORT" --gateway.allowlist.allow-loopback=true \
   --camel.main.routes-include-pattern='file:routes/*.camel.yaml,file:bench/noop.camel.yaml' \
   --gateway.api.username=bench --gateway.api.password=bench --logging.level.verification-result=WARN \
+  --gateway.worker.enabled="$([ "$WORKER" = off ] && echo false || echo true)" \
   > target/bench-service.log 2>&1 &
 pid=$!
 cleanup() {
@@ -43,7 +46,7 @@ load() { # path seconds [pace_ms]
   errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
   echo "$rps $p99 ${errors:-0}"
 }
-drain() { for _ in $(seq 1 120); do [ "$(backlog)" = "0" ] && return; sleep 1; done; }
+drain() { [ "$WORKER" = off ] && return; for _ in $(seq 1 120); do [ "$(backlog)" = "0" ] && return; sleep 1; done; }
 
 echo "== warm-up: ${WARMUP}s no-op + ${WARMUP}s intake (${CONNECTIONS} connections) =="
 load /callbacks/bench-noop "$WARMUP" >/dev/null
@@ -63,6 +66,7 @@ noop=$(echo "$noop_sum / $ROUNDS" | bc -l); intake=$(echo "$intake_sum / $ROUNDS
 printf "mean no-op %.0f req/s, intake %.0f callbacks/s stored on PostgreSQL, ratio intake/no-op = %.2f (target >= 0.60)\n" \
   "$noop" "$intake" "$(echo "$intake / $noop" | bc -l)"
 
+if [ "$WORKER" = off ]; then echo "worker paused: no backlog phase"; exit 0; fi
 target=$(echo "$noop / 2" | bc -l)
 pace=$(echo "$CONNECTIONS * 1000 / $target" | bc -l | cut -d. -f1)
 echo "== paced intake at ~half the no-op rate (${target%.*} callbacks/s offered) for ${PACED}s, backlog sampled every 5s =="

@@ -39,8 +39,11 @@ public class CallbackInbox {
     private final String instanceId;
     private final AtomicLong lastBacklog = new AtomicLong();
 
+    private final InboxWriter writer;
+
     public CallbackInbox(JdbcTemplate jdbc, TransactionTemplate transactions, InboxProperties properties,
-                         MeterRegistry meters, Clock clock) {
+                         MeterRegistry meters, Clock clock, InboxWriter writer) {
+        this.writer = writer;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.properties = properties;
@@ -49,6 +52,15 @@ public class CallbackInbox {
         this.instanceId = properties.getInstanceId() != null && !properties.getInstanceId().isBlank() ? properties.getInstanceId()
                 : ManagementFactory.getRuntimeMXBean().getName();
         meters.gauge("gateway.inbox.backlog", lastBacklog);
+    }
+
+    /**
+     * Intake step: commits the raw callback (group commit with concurrent callbacks) and returns only once it is
+     * committed. A database failure propagates, and the intake route answers 503.
+     */
+    public void store(@Header(KIND_HEADER) String kind, @Header("CallbackSourceAddress") String sourceAddress,
+                      @Header("CallbackContentType") String contentType, @Header("CallbackBody") String body) {
+        writer.write(kind, sourceAddress, contentType, body);
     }
 
     /**

@@ -23,7 +23,7 @@ class WorkerConfiguration {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camel) {
-                int threads = env.getProperty("gateway.worker.threads", Integer.class, 4);
+                int threads = env.getProperty("gateway.worker.threads", Integer.class, 8);
                 camel.getRegistry().bind("inboxWorkerPool",
                         camel.getExecutorServiceManager().newFixedThreadPool(this, "inbox-worker", threads));
             }
@@ -32,6 +32,16 @@ class WorkerConfiguration {
             public void afterApplicationStart(CamelContext camel) {
             }
         };
+    }
+
+    @Bean
+    InboxWriter inboxWriter(org.springframework.jdbc.core.JdbcTemplate jdbc,
+                            org.springframework.transaction.support.TransactionTemplate transactions, Clock clock,
+                            Environment env) {
+        return new InboxWriter(jdbc, transactions, clock,
+                env.getProperty("gateway.intake.writer-threads", Integer.class, 2),
+                env.getProperty("gateway.intake.max-batch", Integer.class, 200),
+                env.getProperty("gateway.intake.store-timeout", java.time.Duration.class, java.time.Duration.ofSeconds(10)));
     }
 
     @Bean
