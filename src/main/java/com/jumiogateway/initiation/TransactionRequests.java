@@ -49,7 +49,7 @@ public class TransactionRequests {
     private static final Set<String> ID_TYPES = Set.of("PASSPORT", "DRIVING_LICENSE", "ID_CARD", "VISA");
     private static final Set<String> INITIATION_FIELDS = Set.of("customerInternalReference", "userReference",
             "dataCenter", "callbackUrl", "successUrl", "errorUrl", "workflowId", "presets", "locale",
-            "tokenLifetimeInMinutes", "reportingCriteria");
+            "tokenLifetimeInMinutes", "reportingCriteria", "product");
     private static final Set<String> REGISTRATION_FIELDS = Set.of("scanReference", "kind", "dataCenter",
             "customerInternalReference", "userReference", "initiatedAt", "tokenLifetimeMinutes");
 
