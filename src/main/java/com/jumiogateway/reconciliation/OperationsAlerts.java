@@ -1,5 +1,6 @@
 package com.jumiogateway.reconciliation;
 
+import com.jumiogateway.alert.AlertOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -12,62 +13,88 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Operations alerts of the reconciliation (no personal data: scan references, counts and HTTP statuses only).
- * Builds the alert bodies ({key, subject, text}) the routes hand to direct:operations-alert, and {@link #raise}
- * is that route's delivery step until the alert outbox takes over. Each alert is raised once per event at its source:
- * only the instance whose database update started a credentials episode or gave a transaction up raises it.
+ * Operations alerts of the reconciliation, emailed through the alert outbox in category OPERATIONS (recipients
+ * gateway.alerts.categories.operations.to, template config/templates/operations-alert.*), with the outbox's
+ * guarantees: stored before anything is sent, one alert per key ({@code <rule>:<reference>}), retried with back-off.
+ * No personal data: scan references, counts and HTTP statuses only.
+ *
+ * <p>The routes build a body here ({key, rule, reference, subject, text, ...}) and hand it to direct:operations-alert,
+ * whose step is {@link #raise}. Each alert is also raised once at its source: only the instance whose database update
+ * started a credentials episode, ended it, or gave a transaction up raises it.
  */
 @Component("operationsAlerts")
 public class OperationsAlerts {
 
+    public static final String CATEGORY = "OPERATIONS";
     private static final Logger log = LoggerFactory.getLogger(OperationsAlerts.class);
 
+    private final AlertOutbox outbox;
     private final MeterRegistry meters;
     private final ReconciliationProperties properties;
     private final Clock clock;
 
-    public OperationsAlerts(MeterRegistry meters, ReconciliationProperties properties, Clock clock) {
+    public OperationsAlerts(AlertOutbox outbox, MeterRegistry meters, ReconciliationProperties properties, Clock clock) {
+        this.outbox = outbox;
         this.meters = meters;
         this.properties = properties;
         this.clock = clock;
     }
 
-    public Map<String, String> credentialsRefused(@Header("CamelHttpResponseCode") Integer httpStatus) {
-        long now = clock.millis();
-        return alert("jumio-credentials-refused-" + now,
+    public Map<String, Object> credentialsRefused(@Header("CamelHttpResponseCode") Integer httpStatus) {
+        Map<String, Object> alert = alert("jumio-credentials-refused", "episode-" + clock.millis(),
                 "Jumio refuses the gateway's API credentials (HTTP " + httpStatus + ")",
-                "Jumio's Retrieval API answered HTTP " + httpStatus + " to the gateway's API credentials.\n"
-                        + "Reconciliation of missed callbacks has stopped on every instance; one probe request is sent every "
-                        + properties.getCredentialsProbeInterval() + " and polling resumes by itself once Jumio accepts it.\n"
-                        + "Check GATEWAY_JUMIO_API_TOKEN / GATEWAY_JUMIO_API_SECRET and the credentials in Jumio's Customer Portal.");
-    }
-
-    public Map<String, String> credentialsAccepted() {
-        return alert("jumio-credentials-accepted-" + clock.millis(),
-                "Jumio accepts the gateway's API credentials again",
-                "A retrieval request succeeded: reconciliation of missed callbacks has resumed.");
-    }
-
-    public Map<String, String> unresolved(@ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
-        return alert("reconciliation-unresolved-" + row.scanReference(),
-                "Jumio transaction " + row.scanReference() + " unresolved after " + (row.attempts() + 1) + " attempts",
-                "No callback arrived for scan reference " + row.scanReference() + " (" + row.kind() + ", data center "
-                        + row.dataCenter() + ") and Jumio's Retrieval API gave no final result after " + (row.attempts() + 1)
-                        + " attempts. It is listed by GET /api/transactions?state=unresolved; check it in Jumio's"
+                "Jumio's Retrieval API answered HTTP " + httpStatus + " to the gateway's API credentials. Reconciliation"
+                        + " of missed callbacks has stopped on every instance; one probe request is sent every "
+                        + properties.getCredentialsProbeInterval() + " and polling resumes by itself once Jumio accepts it."
+                        + " Check GATEWAY_JUMIO_API_TOKEN / GATEWAY_JUMIO_API_SECRET and the API credentials in Jumio's"
                         + " Customer Portal.");
+        alert.put("httpStatus", httpStatus);
+        return alert;
     }
 
-    private static Map<String, String> alert(String key, String subject, String text) {
-        Map<String, String> alert = new LinkedHashMap<>();
-        alert.put("key", key);
+    public Map<String, Object> credentialsAccepted() {
+        return alert("jumio-credentials-accepted", "episode-" + clock.millis(),
+                "Jumio accepts the gateway's API credentials again",
+                "A retrieval request succeeded: reconciliation of missed callbacks has resumed on every instance.");
+    }
+
+    public Map<String, Object> unresolved(@ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+        int attempts = row.attempts() + 1;
+        Map<String, Object> alert = alert("reconciliation-unresolved", row.scanReference(),
+                "Jumio transaction " + row.scanReference() + " unresolved after " + attempts + " attempts",
+                "No callback arrived for this transaction and Jumio's Retrieval API gave no final result after "
+                        + attempts + " attempts, so polling has stopped. It is listed by"
+                        + " GET /api/transactions?state=unresolved; check it in Jumio's Customer Portal. A callback that"
+                        + " still arrives resolves it.");
+        alert.put("scanReference", row.scanReference());
+        alert.put("kind", row.kind().name());
+        alert.put("dataCenter", row.dataCenter().name());
+        alert.put("attempts", attempts);
+        return alert;
+    }
+
+    private static Map<String, Object> alert(String rule, String reference, String subject, String text) {
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("key", rule + ":" + reference);
+        alert.put("rule", rule);
+        alert.put("reference", reference);
         alert.put("subject", subject);
         alert.put("text", text);
         return alert;
     }
 
-    /** Delivery step of direct:operations-alert: logged and counted. */
-    public void raise(@Body Map<String, String> alert) {
-        meters.counter("gateway.alerts.operations.raised").increment();
-        log.warn("OPERATIONS ALERT [{}] {}", alert.get("key"), alert.get("subject"));
+    /** Delivery step of direct:operations-alert: queued in the alert outbox (once per key), logged and counted. */
+    public void raise(@Body Map<String, Object> alert) {
+        String rule = String.valueOf(alert.get("rule"));
+        String reference = String.valueOf(alert.get("reference"));
+        Map<String, Object> data = new LinkedHashMap<>(alert);
+        data.remove("key");
+        data.remove("rule");
+        data.remove("reference");
+        boolean queued = outbox.enqueue(CATEGORY, rule, reference, data);
+        if (queued) {
+            meters.counter("gateway.alerts.operations.raised", "rule", rule).increment();
+        }
+        log.warn("OPERATIONS ALERT [{}] {}{}", alert.get("key"), alert.get("subject"), queued ? "" : " (already queued)");
     }
 }

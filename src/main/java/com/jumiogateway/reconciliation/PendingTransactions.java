@@ -345,9 +345,9 @@ public class PendingTransactions {
         for (String state : List.of("PENDING", "RESOLVED", "UNRESOLVED", "FAILED")) {
             counts.put(state.toLowerCase(Locale.ROOT), 0L);
         }
+        // queryForList rows are case-insensitive maps (H2 answers upper case, PostgreSQL lower case)
         jdbc.queryForList("SELECT state, COUNT(*) AS n FROM pending_transaction GROUP BY state").forEach(r ->
-                counts.put(String.valueOf(r.get("state") != null ? r.get("state") : r.get("STATE")).toLowerCase(Locale.ROOT),
-                        ((Number) (r.get("n") != null ? r.get("n") : r.get("N"))).longValue()));
+                counts.put(String.valueOf(r.get("state")).toLowerCase(Locale.ROOT), ((Number) r.get("n")).longValue()));
         unresolvedGauge.set(counts.get("unresolved"));
         return counts;
     }

@@ -78,15 +78,19 @@ public class RetrievalRateLimiter {
     synchronized long reserve() {
         long slot = Math.max(System.nanoTime(), onPace - toleranceNanos);
         slot = Math.max(slot, last + minSpacingNanos);
+        boolean heldByWindow = false;
         if (granted == starts.length) {
             // the window ending at the new slot may hold only starts.length - 1 earlier starts
-            slot = Math.max(slot, starts[oldest] + windowNanos);
+            long windowAllows = starts[oldest] + windowNanos;
+            heldByWindow = windowAllows > slot;
+            slot = Math.max(slot, windowAllows);
             starts[oldest] = slot;
             oldest = (oldest + 1) % starts.length;
         } else {
             starts[granted++] = slot;
         }
-        onPace = Math.max(onPace, slot) + spacingNanos;
+        // held back by the window: the ceiling is reached, nothing is left to make up (keeps the pace even)
+        onPace = heldByWindow ? slot + toleranceNanos + spacingNanos : Math.max(onPace, slot) + spacingNanos;
         last = slot;
         return slot;
     }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.jumiogateway.documentverification.DocumentVerificationCallbackParser;
+import com.jumiogateway.documentverification.DocumentVerificationEnricher;
+import com.jumiogateway.documentverification.SensitiveNumberMasker;
 import com.jumiogateway.enrich.CountryNames;
 import com.jumiogateway.enrich.RejectReasonCatalog;
 import com.jumiogateway.netverify.NetverifyCallback;
@@ -20,7 +23,7 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
 
-/** The Retrieval API's payloads mapped onto the callback's model (Netverify) and onto VerificationResult (DV). */
+/** The Retrieval API's payloads mapped onto the callbacks' models (Netverify, Document Verification). */
 class ReconciliationMappingTest {
 
     static final ObjectMapper MAPPER = Jackson2ObjectMapperBuilder.json()
@@ -30,8 +33,7 @@ class ReconciliationMappingTest {
 
     final NetverifyRetrievalMapper netverify = new NetverifyRetrievalMapper(MAPPER);
     final NetverifyEnricher enricher = new NetverifyEnricher(new CountryNames(), new RejectReasonCatalog());
-    final DocumentVerificationRetrievalMapper documents =
-            new DocumentVerificationRetrievalMapper(MAPPER, new CountryNames(), CLOCK);
+    final DocumentVerificationRetrievalMapper documents = new DocumentVerificationRetrievalMapper(MAPPER);
 
     @Test
     void retrievalFieldNamesMapOntoTheCallbacksModel() {
@@ -113,34 +115,45 @@ class ReconciliationMappingTest {
                 .isInstanceOf(InvalidCallbackException.class).hasMessageContaining("another scan reference");
         assertThatThrownBy(() -> netverify.map("{\"document\":{\"firstName\":\"SECRET", REF))
                 .isInstanceOf(InvalidCallbackException.class).hasMessageNotContaining("SECRET");
-        assertThatThrownBy(() -> documents.parse("[]", REF)).isInstanceOf(InvalidCallbackException.class);
+        assertThatThrownBy(() -> documents.toCallbackForm("[]", REF)).isInstanceOf(InvalidCallbackException.class);
+        assertThatThrownBy(() -> documents.toCallbackForm("{\"scanReference\":\"other\"}", REF))
+                .isInstanceOf(InvalidCallbackException.class);
     }
 
     @Test
-    void documentVerificationDecisionsAndMaskedNumbers() {
-        VerificationResult extracted = documents.toResult(documents.parse("""
+    void documentVerificationRetrievalTakesTheCallbacksParserMaskingAndEnricher() {
+        DocumentVerificationCallbackParser parser = new DocumentVerificationCallbackParser(MAPPER, new SensitiveNumberMasker(MAPPER));
+        DocumentVerificationEnricher dvEnricher = new DocumentVerificationEnricher(new CountryNames());
+        String form = documents.toCallbackForm("""
                 {"scanReference":"%s","timestamp":"2015-08-14T08:16:20.845Z",
                  "document":{"status":"EXTRACTED","type":"CC","country":"AUT",
                    "extractedData":{"pan":"4111 1111 1111 1234","accountNumber":"AT611904300234573201",
                      "firstName":"FIRSTNAME","signatureAvailable":"true"}},
-                 "transaction":{"status":"DONE","source":"DOC_API","customerId":"c","merchantScanReference":"m"}}
-                """.formatted(REF), REF));
-        assertThat(extracted.decision()).isEqualTo(Decision.EXTRACTED);
-        assertThat(extracted.countryName()).isEqualTo("Austria");
-        DocumentVerificationRetrieval details = (DocumentVerificationRetrieval) extracted.details();
-        assertThat(details.document().extractedData()).containsEntry("panLastFour", "1234")
-                .containsEntry("accountNumberLastFour", "3201").containsEntry("firstName", "FIRSTNAME")
-                .doesNotContainKeys("pan", "accountNumber");
-        assertThat(NetverifyRetrievalMapper.json(MAPPER, extracted)).doesNotContain("4111").doesNotContain("AT6119043002");
+                 "transaction":{"status":"DONE","source":"DOC_API","customerId":"c","merchantScanReference":"m",
+                   "date":"2015-08-14T08:10:00.000Z"}}
+                """.formatted(REF), REF);
 
-        assertThat(decision("UPLOADED", "DONE")).isEqualTo(Decision.UPLOADED_ONLY);
-        assertThat(decision("DISCARDED", "DONE")).isEqualTo(Decision.DISCARDED);
-        assertThat(decision("EXTRACTED", "FAILED")).isEqualTo(Decision.FAILED);
-        assertThat(decision("SOMETHING_NEW", "DONE")).isEqualTo(Decision.UNKNOWN);
+        VerificationResult result = dvEnricher.enrich(parser.parse(form), ResultSource.RETRIEVAL, CLOCK.instant());
+
+        assertThat(result.scanReference()).isEqualTo(REF);
+        assertThat(result.decision()).isEqualTo(Decision.EXTRACTED);
+        assertThat(result.countryName()).isEqualTo("Austria");
+        assertThat(result.merchantReference()).isEqualTo("m");
+        assertThat(result.eventTime()).as("the payload's timestamp").isEqualTo(Instant.parse("2015-08-14T08:16:20.845Z"));
+        assertThat(result.secondsToResult()).isEqualTo(380);
+        String json = NetverifyRetrievalMapper.json(MAPPER, result);
+        assertThat(json).contains("****1234").contains("****3201").contains("FIRSTNAME")
+                .doesNotContain("4111").doesNotContain("AT6119043002");
+
+        assertThat(decision(parser, dvEnricher, "UPLOADED", "DONE")).isEqualTo(Decision.UPLOADED_ONLY);
+        assertThat(decision(parser, dvEnricher, "DISCARDED", "DONE")).isEqualTo(Decision.DISCARDED);
+        assertThat(decision(parser, dvEnricher, "EXTRACTED", "FAILED")).isEqualTo(Decision.FAILED);
     }
 
-    private Decision decision(String documentStatus, String transactionStatus) {
-        return documents.toResult(documents.parse("{\"document\":{\"status\":\"" + documentStatus + "\"},"
-                + "\"transaction\":{\"status\":\"" + transactionStatus + "\"}}", REF)).decision();
+    private Decision decision(DocumentVerificationCallbackParser parser, DocumentVerificationEnricher dvEnricher,
+                              String documentStatus, String transactionStatus) {
+        String form = documents.toCallbackForm("{\"document\":{\"status\":\"" + documentStatus + "\"},"
+                + "\"transaction\":{\"status\":\"" + transactionStatus + "\"}}", REF);
+        return dvEnricher.enrich(parser.parse(form), ResultSource.RETRIEVAL, CLOCK.instant()).decision();
     }
 }

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.jumiogateway.support.GatewayTestSupport;
 import com.jumiogateway.support.JumioFake;
+import com.jumiogateway.support.TestSmtp;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -42,6 +44,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class ReconciliationTest extends GatewayTestSupport {
 
     static final JumioFake jumio = new JumioFake();
+    static final TestSmtp smtp = new TestSmtp().start();
     static final String SEED_REF = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
     static final String SCANS = "/api/netverify/v2/scans/";
     static final String DOCUMENTS = "/api/netverify/v2/documents/";
@@ -66,16 +69,46 @@ class ReconciliationTest extends GatewayTestSupport {
         registry.add("gateway.reconciliation.max-requests-per-second", () -> "20");
         registry.add("gateway.reconciliation.threads", () -> "4");
         registry.add("gateway.reconciliation.claim-lease", () -> "PT30S");
+        registry.add("gateway.alerts.smtp.host", () -> "127.0.0.1");
+        registry.add("gateway.alerts.smtp.port", smtp::port);
+        registry.add("gateway.alerts.smtp.starttls", () -> "false");
+        registry.add("gateway.alerts.smtp.username", () -> TestSmtp.USERNAME);
+        registry.add("gateway.alerts.smtp.password", () -> TestSmtp.PASSWORD);
+        registry.add("gateway.alerts.from", () -> "Jumio Gateway <gateway@bank.test>");
+        registry.add("gateway.alerts.categories.fraud.to", () -> "compliance@bank.test");
+        registry.add("gateway.alerts.categories.operations.to", () -> "ops@bank.test");
+        registry.add("gateway.alerts.poll-delay-ms", () -> "200");
     }
 
     @AfterAll
     static void stopJumio() {
         jumio.stop();
+        smtp.stop();
     }
 
     @BeforeEach
     void resetJumio() {
         jumio.server.resetAll();
+        smtp.purge();
+    }
+
+    /** Distinct emails (by Message-ID) whose subject contains the text. */
+    private static List<MimeMessage> emails(String subjectContains) {
+        return smtp.emails().values().stream().filter(m -> {
+            try {
+                return m.getSubject() != null && m.getSubject().contains(subjectContains);
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private static String recipients(MimeMessage message) {
+        try {
+            return java.util.Arrays.toString(message.getAllRecipients());
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Registers a transaction whose callback is overdue in {@code dueIn} (negative: overdue already). */
@@ -119,7 +152,7 @@ class ReconciliationTest extends GatewayTestSupport {
     }
 
     @Test
-    void missedNetverifyCallbackIsReconciledIntoTheSameResultAsTheCallbackPath() {
+    void missedNetverifyCallbackIsReconciledIntoTheSameResultAsTheCallbackPath() throws Exception {
         jumio.scanStatus(SEED_REF, "DONE");
         jumio.server.stubFor(get(urlPathEqualTo(SCANS + SEED_REF + "/data"))
                 .willReturn(json(200, resource("netverify-denied-fraud-data.json"))));
@@ -173,6 +206,16 @@ class ReconciliationTest extends GatewayTestSupport {
         assertThat(polled.path("rejectReason").path("details")).hasSize(2);
         assertThat(polled.path("details").path("idScanStatus")).isEqualTo(called.path("details").path("idScanStatus"));
         assertThat(polled.path("details").path("idScanSource")).isEqualTo(called.path("details").path("idScanSource"));
+
+        // the fraud found by polling was emailed once: neither the stale callback nor the replayed one added an email
+        await().atMost(Duration.ofSeconds(15)).until(() -> !emails(SEED_REF).isEmpty());
+        Thread.sleep(1500);
+        List<MimeMessage> fraudEmails = emails(SEED_REF);
+        assertThat(fraudEmails).hasSize(1);
+        assertThat(fraudEmails.get(0).getSubject()).contains("DENIED_FRAUD");
+        assertThat(recipients(fraudEmails.get(0))).contains("compliance@bank.test");
+        assertThat(TestSmtp.part(fraudEmails.get(0), "text/plain")).contains("RETRIEVAL");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alert_outbox WHERE category = 'FRAUD'", Long.class)).isEqualTo(1);
     }
 
     @Test
@@ -193,9 +236,11 @@ class ReconciliationTest extends GatewayTestSupport {
         assertThat(result.path("documentType").asText()).isEqualTo("SSC");
         assertThat(result.path("countryName").asText()).isEqualTo("United States");
         assertThat(result.path("merchantReference").asText()).isEqualTo("YOURSCANREFERENCE");
-        assertThat(result.path("details").path("document").path("extractedData").path("ssnLastFour").asText()).isEqualTo("6789");
+        assertThat(result.path("details").path("documentTypeName").asText()).as("the DV enricher's field").isNotBlank();
+        assertThat(result.path("details").path("document").path("extractedData").path("ssn").asText()).isEqualTo("****6789");
+        assertThat(result.path("details").path("document").path("extractedData").path("firstName").asText()).isEqualTo("FIRSTNAME");
         String stored = jdbc.queryForObject("SELECT result_json FROM verification_result WHERE scan_reference = ?", String.class, ref);
-        assertThat(stored).doesNotContain("123-45-6789").doesNotContain("123456789").doesNotContain("\"ssn\"");
+        assertThat(stored).doesNotContain("123-45-6789").doesNotContain("123456789");
         assertThat(jumio.requests(DOCUMENTS + ref)).hasSize(1);
         assertThat(jumio.requests(DOCUMENTS + ref + "/data")).hasSize(1);
         assertThat(jumio.requests(SCANS + ref)).as("DV is never asked on the scans endpoints").isEmpty();
@@ -240,8 +285,9 @@ class ReconciliationTest extends GatewayTestSupport {
     @Test
     void failedTransactionIsRecordedAsFailed() {
         String ref = "fa11ed00-0000-4000-8000-000000000001";
-        jumio.scanStatus(ref, "FAILED");
-        register(ref, "NETVERIFY", "US", Duration.ofSeconds(-5));
+        // an EU transaction: asked on the EU data center's base URL (the fake serves it under /eu)
+        jumio.server.stubFor(get(urlPathEqualTo("/eu" + SCANS + ref)).willReturn(json(200, statusBody(ref, "FAILED"))));
+        register(ref, "NETVERIFY", "EU", Duration.ofSeconds(-5));
 
         awaitState(ref, "FAILED", 10);
 
@@ -250,12 +296,12 @@ class ReconciliationTest extends GatewayTestSupport {
         assertThat(result.path("status").asText()).isEqualTo("FAILED");
         assertThat(result.path("source").asText()).isEqualTo("RETRIEVAL");
         assertThat(readJson(apiGet("/api/transactions?state=failed").body()).findValuesAsText("scanReference")).containsExactly(ref);
-        assertThat(jumio.requests(SCANS + ref)).hasSize(1);
-        assertThat(jumio.requests(SCANS + ref + "/data")).as("no data for a failed transaction").isEmpty();
+        assertThat(jumio.requests("/eu" + SCANS + ref)).hasSize(1);
+        assertThat(jumio.server.getAllServeEvents()).as("no data for a failed transaction, nothing on US").hasSize(1);
     }
 
     @Test
-    void unauthorizedStopsPollingAlertsOnceAndResumesOnceAPollSucceeds(CapturedOutput logs) throws InterruptedException {
+    void unauthorizedStopsPollingAlertsOnceAndResumesOnceAPollSucceeds(CapturedOutput logs) throws Exception {
         jumio.server.stubFor(get(urlPathMatching(SCANS + ".*")).willReturn(json(401, "{\"message\":\"Unauthorized\"}")));
         List<String> refs = List.of("a0000000-0000-4000-8000-000000000001", "a0000000-0000-4000-8000-000000000002",
                 "a0000000-0000-4000-8000-000000000003");
@@ -276,6 +322,11 @@ class ReconciliationTest extends GatewayTestSupport {
             assertThat(row(ref).get("attempts")).as("a refused request is no attempt").isEqualTo(0);
         });
         assertThat(occurrences(logs.getAll(), "OPERATIONS ALERT [jumio-credentials-refused")).isEqualTo(1);
+        JsonNode health = readJson(apiGet("/actuator/health").body()).path("components").path("reconciliation");
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("details").path("credentialsRefused").asBoolean()).isTrue();
+        assertThat(health.path("details").path("credentialsRefusedWith").asInt()).isEqualTo(401);
+        assertThat(health.path("details").path("transactions").path("pending").asInt()).isEqualTo(3);
 
         // Jumio accepts the credentials again: the next probe succeeds and everything is polled
         jumio.server.resetAll();
@@ -291,6 +342,17 @@ class ReconciliationTest extends GatewayTestSupport {
         assertThat(occurrences(logs.getAll(), "OPERATIONS ALERT [jumio-credentials-refused")).isEqualTo(1);
         assertThat(occurrences(logs.getAll(), "OPERATIONS ALERT [jumio-credentials-accepted")).isEqualTo(1);
         assertThat(logs.getAll()).doesNotContain(JumioFake.SECRET);
+
+        // emailed to operations through the alert outbox, once each
+        await().atMost(Duration.ofSeconds(15)).until(() -> emails("again").size() == 1);
+        Thread.sleep(1000);
+        List<MimeMessage> refused = emails("refuses the gateway's API credentials");
+        assertThat(refused).hasSize(1);
+        assertThat(refused.get(0).getSubject()).isEqualTo("Jumio gateway operations: Jumio refuses the gateway's API credentials (HTTP 401)");
+        assertThat(recipients(refused.get(0))).contains("ops@bank.test").doesNotContain("compliance@bank.test");
+        assertThat(TestSmtp.part(refused.get(0), "text/plain")).contains("GATEWAY_JUMIO_API_TOKEN").contains("HTTP 401")
+                .doesNotContain(JumioFake.SECRET).doesNotContain(JumioFake.TOKEN);
+        assertThat(emails("accepts the gateway's API credentials again")).hasSize(1);
     }
 
     @Test
@@ -378,7 +440,7 @@ class ReconciliationTest extends GatewayTestSupport {
     }
 
     @Test
-    void givenUpAfterTheLastAttemptIsUnresolvedListedAndAlerted(CapturedOutput logs) throws InterruptedException {
+    void givenUpAfterTheLastAttemptIsUnresolvedListedAndAlerted(CapturedOutput logs) throws Exception {
         String ref = "9e000000-0000-4000-8000-000000000001";
         // 404 for a scan Jumio does not show: keep to the schedule
         jumio.server.stubFor(get(urlPathEqualTo(SCANS + ref)).willReturn(json(404, "{}")));
@@ -397,7 +459,17 @@ class ReconciliationTest extends GatewayTestSupport {
         assertThat(unresolved.findValuesAsText("scanReference")).containsExactly(ref);
         assertThat(unresolved.get(0).path("attempts").asInt()).isEqualTo(4);
         assertThat(unresolved.get(0).path("lastStatus").asText()).isEqualTo("NOT_FOUND");
-        assertThat(occurrences(logs.getAll(), "OPERATIONS ALERT [reconciliation-unresolved-" + ref + "]")).isEqualTo(1);
+        assertThat(occurrences(logs.getAll(), "OPERATIONS ALERT [reconciliation-unresolved:" + ref + "]")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> emails(ref).size() == 1);
+        Thread.sleep(1000);
+        List<MimeMessage> unresolvedEmails = emails(ref);
+        assertThat(unresolvedEmails).hasSize(1);
+        assertThat(unresolvedEmails.get(0).getSubject()).isEqualTo("Jumio gateway operations: Jumio transaction " + ref
+                + " unresolved after 4 attempts");
+        assertThat(recipients(unresolvedEmails.get(0))).contains("ops@bank.test");
+        String text = TestSmtp.part(unresolvedEmails.get(0), "text/plain");
+        assertThat(text).contains("Scan reference:      " + ref).contains("Data center:         US")
+                .contains("GET /api/transactions?state=unresolved").doesNotContain("order-1");
         assertThat(metric("gateway_reconciliation_unresolved_total")).isGreaterThanOrEqualTo(1);
 
         // a callback after the give-up still resolves it
