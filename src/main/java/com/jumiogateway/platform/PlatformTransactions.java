@@ -279,6 +279,11 @@ public class PlatformTransactions {
         }
     }
 
+    /** Records the account (and end user) of a workflow execution initiated elsewhere (POST /api/transactions/pending). */
+    public void registerExecution(String executionId, String accountId, String userReference) {
+        rememberExecution(executionId, accountId, userReference);
+    }
+
     private void rememberExecution(String executionId, String accountId, String userReference) {
         try {
             jdbc.update("INSERT INTO platform_execution (workflow_execution_id, account_id, user_reference, region,"

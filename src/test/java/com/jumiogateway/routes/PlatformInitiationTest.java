@@ -271,4 +271,29 @@ class PlatformInitiationTest extends GatewayTestSupport {
         Thread.sleep(1000);
         assertThat(jumio.requests(PlatformFake.executionPath(SEED_ACCOUNT, SEED_EXECUTION) + "/status")).isEmpty();
     }
+
+    @Test
+    void aPlatformTransactionInitiatedElsewhereIsRegisteredWithItsAccountAndReconciled() {
+        String execution = "0d6c2a8e-5f0b-4c55-8a44-2b8a3c0f9e21";
+        HttpResponse<String> missingAccount = send(apiPostJson(url("/api/transactions/pending"),
+                "{\"scanReference\":\"" + execution + "\",\"kind\":\"PLATFORM\"}"));
+        assertThat(missingAccount.statusCode()).isEqualTo(400);
+        assertThat(missingAccount.body()).contains("accountId");
+
+        jumio.status(SEED_ACCOUNT, execution, "PROCESSED");
+        jumio.details(SEED_ACCOUNT, execution, "details-passed.json");
+        // initiated by the mobile SDK an hour ago: token lifetime 30 + Jumio's 15 + grace 5 minutes have passed
+        HttpResponse<String> registered = send(apiPostJson(url("/api/transactions/pending"), "{\"scanReference\":\"" + execution
+                + "\",\"kind\":\"PLATFORM\",\"accountId\":\"" + SEED_ACCOUNT + "\",\"userReference\":\"user-7\","
+                + "\"initiatedAt\":\"" + Instant.now().minus(Duration.ofMinutes(60)) + "\",\"tokenLifetimeMinutes\":30}"));
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+
+        JsonNode result = awaitResult(execution);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "RESOLVED".equals(pendingState(execution)));
+        assertThat(result.path("source").asText()).isEqualTo("RETRIEVAL");
+        assertThat(result.path("decision").asText()).isEqualTo("APPROVED");
+        assertThat(jumio.requests(PlatformFake.executionPath(SEED_ACCOUNT, execution))).hasSize(1);
+        assertThat(readJson(apiGet("/api/platform/verifications?accountId=" + SEED_ACCOUNT).body())).hasSize(1);
+        assertThat(readJson(apiGet("/api/platform/verifications?userReference=user-7").body())).hasSize(1);
+    }
 }
