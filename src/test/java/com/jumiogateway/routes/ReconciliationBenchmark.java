@@ -119,6 +119,9 @@ class ReconciliationBenchmark extends GatewayTestSupport {
         long fullSeconds = (long) Math.floor(seconds);
         long shortSeconds = java.util.stream.LongStream.range(0, fullSeconds)
                 .filter(sec -> perSecond.getOrDefault(sec, 0) < 0.9 * RATE).count();
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "reconciliation-benchmark-seconds.txt"),
+                perSecond.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                        .collect(java.util.stream.Collectors.joining("\n")));
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long statusRequests = requests.stream().filter(e -> !e.getRequest().getUrl().endsWith("/data")).count();
 
