@@ -44,13 +44,14 @@ public class TransactionRequests {
     private static final Logger log = LoggerFactory.getLogger(TransactionRequests.class);
     private static final int MAX_REFERENCE = 100;
     private static final Pattern SCAN_REFERENCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern PLATFORM_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,99}");
     private static final Pattern LOCALE = Pattern.compile("[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,4})?");
     private static final Pattern ALPHA3 = Pattern.compile("[A-Z]{3}");
     private static final Set<String> ID_TYPES = Set.of("PASSPORT", "DRIVING_LICENSE", "ID_CARD", "VISA");
     private static final Set<String> INITIATION_FIELDS = Set.of("customerInternalReference", "userReference",
             "dataCenter", "callbackUrl", "successUrl", "errorUrl", "workflowId", "presets", "locale",
-            "tokenLifetimeInMinutes", "reportingCriteria");
-    private static final Set<String> REGISTRATION_FIELDS = Set.of("scanReference", "kind", "dataCenter",
+            "tokenLifetimeInMinutes", "reportingCriteria", "product");
+    private static final Set<String> REGISTRATION_FIELDS = Set.of("scanReference", "kind", "dataCenter", "accountId",
             "customerInternalReference", "userReference", "initiatedAt", "tokenLifetimeMinutes");
 
     private final ObjectMapper mapper;
@@ -58,7 +59,11 @@ public class TransactionRequests {
     private final PendingTransactions pending;
     private final Clock clock;
 
-    public TransactionRequests(ObjectMapper mapper, JumioApiProperties jumio, PendingTransactions pending, Clock clock) {
+    private final org.springframework.beans.factory.ObjectProvider<com.jumiogateway.platform.PlatformTransactions> platform;
+
+    public TransactionRequests(ObjectMapper mapper, JumioApiProperties jumio, PendingTransactions pending, Clock clock,
+                               org.springframework.beans.factory.ObjectProvider<com.jumiogateway.platform.PlatformTransactions> platform) {
+        this.platform = platform;
         this.mapper = mapper;
         this.jumio = jumio;
         this.pending = pending;
@@ -204,8 +209,8 @@ public class TransactionRequests {
             } catch (IllegalArgumentException e) {
                 kind = null;
             }
-            if (kind != CallbackKind.NETVERIFY && kind != CallbackKind.DOCUMENT_VERIFICATION) {
-                throw badRequest("kind must be NETVERIFY or DOCUMENT_VERIFICATION");
+            if (kind == null) {
+                throw badRequest("kind must be NETVERIFY, DOCUMENT_VERIFICATION or PLATFORM");
             }
         }
         Instant initiatedAt = clock.instant();
@@ -228,6 +233,16 @@ public class TransactionRequests {
         String customerInternalReference = request.has("customerInternalReference")
                 ? reference(request, "customerInternalReference") : null;
         String userReference = request.has("userReference") ? reference(request, "userReference") : null;
+        // a Jumio Platform workflow execution (scanReference) belongs to an account: the poller's URLs need it
+        String accountId = optionalText(request, "accountId");
+        if (kind == CallbackKind.PLATFORM) {
+            if (accountId == null || !PLATFORM_ID.matcher(accountId).matches()) {
+                throw badRequest("accountId is required for kind PLATFORM: the Jumio Platform account of the workflow execution");
+            }
+            platform.getObject().registerExecution(scanReference, accountId, userReference);
+        } else if (accountId != null) {
+            throw badRequest("accountId is for kind PLATFORM only");
+        }
         Map<String, Object> row = pending.register(new Registration(scanReference, kind, dataCenter(request),
                 "REGISTERED", customerInternalReference, userReference, initiatedAt, lifetime));
         exchange.setProperty(ANSWER_STATUS_PROPERTY, Boolean.TRUE.equals(row.get("created")) ? 201 : 200);

@@ -53,10 +53,19 @@ public class PendingTransactions {
     private final Clock clock;
     private final String instanceId;
     private final AtomicLong unresolvedGauge = new AtomicLong();
+    private final java.util.function.BooleanSupplier platformConfigured;
 
     public PendingTransactions(JdbcTemplate jdbc, TransactionTemplate transactions, ReconciliationProperties properties,
                                RetrievalSchedule schedule, RetrievalCredentials credentials, MeterRegistry meters,
                                Clock clock, String instanceId) {
+        this(jdbc, transactions, properties, schedule, credentials, meters, clock, instanceId, () -> false);
+    }
+
+    /** @param platformConfigured whether Jumio Platform OAuth credentials are configured (PLATFORM rows are polled) */
+    public PendingTransactions(JdbcTemplate jdbc, TransactionTemplate transactions, ReconciliationProperties properties,
+                               RetrievalSchedule schedule, RetrievalCredentials credentials, MeterRegistry meters,
+                               Clock clock, String instanceId, java.util.function.BooleanSupplier platformConfigured) {
+        this.platformConfigured = platformConfigured;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.properties = properties;
@@ -183,9 +192,13 @@ public class PendingTransactions {
      * Jumio refuses our credentials, one row as a probe per probe interval across the service.
      */
     public List<PendingTransaction> claimDue() {
-        if (!credentials.configured()) {
+        // Netverify / Document Verification rows need the API token and secret, Jumio Platform rows the OAuth client
+        boolean netverify = credentials.configured();
+        boolean platform = platformConfigured.getAsBoolean();
+        if (!netverify && !platform) {
             return List.of();
         }
+        String kinds = netverify && platform ? "" : netverify ? " AND kind <> 'PLATFORM'" : " AND kind = 'PLATFORM'";
         boolean probe = credentials.blocked();
         if (probe && !credentials.takeProbe()) {
             return List.of();
@@ -195,7 +208,7 @@ public class PendingTransactions {
         Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
         List<PendingTransaction> claimed = transactions.execute(status -> {
             List<PendingTransaction> rows = jdbc.query("SELECT " + COLUMNS + " FROM pending_transaction"
-                            + " WHERE state = 'PENDING' AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
+                            + " WHERE state = 'PENDING' AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)" + kinds
                             + " ORDER BY next_poll_at FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED",
                     PendingTransactions::row, Timestamp.from(now), Timestamp.from(now));
             if (!rows.isEmpty()) {

@@ -1,5 +1,6 @@
 package com.jumiogateway.reconciliation;
 
+import com.jumiogateway.platform.PlatformProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -53,8 +54,8 @@ class ReconciliationConfiguration {
     PendingTransactions pendingTransactions(JdbcTemplate jdbc, TransactionTemplate transactions,
                                             ReconciliationProperties properties, RetrievalSchedule schedule,
                                             RetrievalCredentials credentials, MeterRegistry meters, Clock clock,
-                                            Environment env) {
+                                            Environment env, PlatformProperties platform) {
         return new PendingTransactions(jdbc, transactions, properties, schedule, credentials, meters, clock,
-                instanceId(properties, env));
+                instanceId(properties, env), platform::credentialsConfigured);
     }
 }

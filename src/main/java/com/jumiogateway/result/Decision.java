@@ -20,6 +20,10 @@ public enum Decision {
     DISCARDED,
     /** The transaction failed at Jumio (Document Verification FAILED, retrieval FAILED). */
     FAILED,
+    /** Jumio Platform: REJECTED for a reason that is neither fraud, image quality nor an unsupported document (e.g. watchlist). */
+    REJECTED,
+    /** Jumio Platform: WARNING, a person should look at it. */
+    REVIEW,
     /** A status we do not know yet; kept as-is. */
     UNKNOWN
 }
