@@ -40,6 +40,7 @@ public class CallbackInbox {
     private final AtomicLong lastBacklog = new AtomicLong();
 
     private final InboxWriter writer;
+    private final Map<String, io.micrometer.core.instrument.Counter> received = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CallbackInbox(JdbcTemplate jdbc, TransactionTemplate transactions, InboxProperties properties,
                          MeterRegistry meters, Clock clock, InboxWriter writer) {
@@ -61,6 +62,7 @@ public class CallbackInbox {
     public void store(@Header(KIND_HEADER) String kind, @Header("CallbackSourceAddress") String sourceAddress,
                       @Header("CallbackContentType") String contentType, @Header("CallbackBody") String body) {
         writer.write(kind, sourceAddress, contentType, body);
+        received.computeIfAbsent(String.valueOf(kind), k -> meters.counter("gateway.callbacks.received", "kind", k)).increment();
     }
 
     /**

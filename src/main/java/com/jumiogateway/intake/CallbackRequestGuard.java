@@ -37,14 +37,15 @@ public class CallbackRequestGuard {
         if (!matches(contentType, expectedContentType)) {
             throw refused(415, "unsupported-media-type", "Callback content type must be " + expectedContentType);
         }
-        byte[] body = exchange.getIn().getBody(byte[].class);
-        if (body == null || body.length == 0) {
+        String body = exchange.getIn().getBody(String.class);
+        if (body == null || body.isEmpty()) {
             throw refused(400, "empty-body", "Callback body is empty");
         }
-        if (body.length > limit) {
+        // chars first (cheap); the exact UTF-8 size only when it could matter
+        if (body.length() > limit || (body.length() * 3L > limit && body.getBytes(StandardCharsets.UTF_8).length > limit)) {
             throw refused(413, "payload-too-large", "Callback body exceeds " + limit + " bytes");
         }
-        exchange.getIn().setHeader(BODY_HEADER, new String(body, StandardCharsets.UTF_8));
+        exchange.getIn().setHeader(BODY_HEADER, body);
         exchange.getIn().setHeader(CONTENT_TYPE_HEADER, contentType);
     }
 

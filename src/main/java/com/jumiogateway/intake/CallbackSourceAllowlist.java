@@ -49,6 +49,9 @@ public class CallbackSourceAllowlist {
         List<AddressRange> all = new ArrayList<>(configured);
         properties.getAdditionalAddresses().stream().filter(a -> !a.isBlank()).map(AddressRange::parse).forEach(all::add);
         this.configuredAndAdditional = List.copyOf(all);
+        this.singleAddresses = all.stream().filter(r -> r.prefixLength() == r.network().length * 8)
+                .map(r -> toAddress(r.text())).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.cidrRanges = all.stream().filter(r -> r.prefixLength() < r.network().length * 8).toList();
         this.trustedProxies = properties.getTrustedProxies().stream().filter(a -> !a.isBlank()).map(AddressRange::parse).toList();
         this.refused = Counter.builder("gateway.callbacks.refused").tag("reason", "source-not-allowed")
                 .description("Callback requests refused because the source is not on the allowlist").register(meters);
@@ -60,6 +63,9 @@ public class CallbackSourceAllowlist {
     }
 
     private final List<AddressRange> configuredAndAdditional;
+    // exact addresses are a hash lookup; only real ranges are scanned
+    private final Set<InetAddress> singleAddresses;
+    private final List<AddressRange> cidrRanges;
 
     /** Route step: sets the caller's address as a header, or refuses with 403. */
     public void verify(Exchange exchange) {
@@ -101,7 +107,7 @@ public class CallbackSourceAllowlist {
         if (candidate.isLoopbackAddress()) {
             return properties.isAllowLoopback();
         }
-        if (configuredAndAdditional.stream().anyMatch(range -> range.contains(candidate))) {
+        if (singleAddresses.contains(candidate) || cidrRanges.stream().anyMatch(range -> range.contains(candidate))) {
             return true;
         }
         return lastGoodResolution.values().stream().anyMatch(set -> set.contains(candidate));
