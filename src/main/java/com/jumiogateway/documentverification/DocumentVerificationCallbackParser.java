@@ -1,5 +1,8 @@
 package com.jumiogateway.documentverification;
 
+import static com.jumiogateway.form.JumioValues.bool;
+import static com.jumiogateway.form.JumioValues.additionalFields;
+import static com.jumiogateway.form.JumioValues.notAvailableToNull;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -55,7 +58,6 @@ public class DocumentVerificationCallbackParser {
     /** Jumio's scan references have 36 characters; the result store accepts up to 100. */
     static final int MAX_SCAN_REFERENCE_LENGTH = 100;
 
-    private static final String NOT_AVAILABLE = "N/A";
     /** Levels of "JSON inside a JSON string" unwrapped before giving up. */
     private static final int MAX_STRING_WRAPPING = 3;
 
@@ -363,41 +365,6 @@ public class DocumentVerificationCallbackParser {
         }
         String value = node.isValueNode() ? node.asText() : node.toString();
         return value.isBlank() ? null : value;
-    }
-
-    /** A JSON boolean or the strings "true"/"false" in any case; anything else is null. */
-    private static Boolean bool(JsonNode object, String field) {
-        JsonNode node = object.get(field);
-        if (node == null) {
-            return null;
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        String value = node.isTextual() ? node.textValue().strip() : "";
-        if (value.equalsIgnoreCase("true")) {
-            return Boolean.TRUE;
-        }
-        return value.equalsIgnoreCase("false") ? Boolean.FALSE : null;
-    }
-
-    private static Map<String, String> additionalFields(JsonNode object, Set<String> knownFields) {
-        Map<String, String> additional = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            if (!knownFields.contains(field.getKey())) {
-                JsonNode value = field.getValue();
-                additional.put(field.getKey(), value.isTextual() ? value.textValue() : value.toString());
-            }
-        }
-        return Collections.unmodifiableMap(additional);
-    }
-
-    private static String notAvailableToNull(String value) {
-        if (value == null) {
-            return null;
-        }
-        String stripped = value.strip();
-        return stripped.isEmpty() || stripped.equalsIgnoreCase(NOT_AVAILABLE) ? null : stripped;
     }
 
     /** The decoded form parameters; remembers which were read so the rest can be kept as additional parameters. */

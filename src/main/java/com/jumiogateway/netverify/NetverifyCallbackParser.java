@@ -1,5 +1,8 @@
 package com.jumiogateway.netverify;
 
+import static com.jumiogateway.form.JumioValues.bool;
+import static com.jumiogateway.form.JumioValues.additionalFields;
+import static com.jumiogateway.form.JumioValues.notAvailableToNull;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -49,7 +52,6 @@ public class NetverifyCallbackParser {
     /** Jumio's scan references have 36 characters; the result store accepts up to 100. */
     static final int MAX_SCAN_REFERENCE_LENGTH = 100;
 
-    private static final String NOT_AVAILABLE = "N/A";
 
     /** Jumio documents YYYY-MM-DDThh:mm:ss.SSSZ but sends 0 to 3 fraction digits; no offset means UTC. */
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
@@ -359,35 +361,8 @@ public class NetverifyCallbackParser {
         return notAvailableToNull(node.isValueNode() ? node.asText() : node.toString());
     }
 
-    /** Jumio sends booleans as JSON booleans or as the strings "TRUE"/"FALSE"; anything else is null. */
-    private static Boolean bool(JsonNode object, String field) {
-        JsonNode node = object.get(field);
-        if (node == null) {
-            return null;
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        String value = node.isTextual() ? node.textValue().strip() : "";
-        if (value.equalsIgnoreCase("true")) {
-            return Boolean.TRUE;
-        }
-        return value.equalsIgnoreCase("false") ? Boolean.FALSE : null;
-    }
-
     private static boolean anyPresent(JsonNode object, Set<String> fields) {
         return fields.stream().anyMatch(field -> text(object, field) != null);
-    }
-
-    private static Map<String, String> additionalFields(JsonNode object, Set<String> knownFields) {
-        Map<String, String> additional = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            if (!knownFields.contains(field.getKey())) {
-                JsonNode value = field.getValue();
-                additional.put(field.getKey(), value.isTextual() ? value.textValue() : value.toString());
-            }
-        }
-        return Collections.unmodifiableMap(additional);
     }
 
     private static void addIfPresent(List<String> values, String value) {
@@ -395,14 +370,6 @@ public class NetverifyCallbackParser {
         if (present != null) {
             values.add(present);
         }
-    }
-
-    private static String notAvailableToNull(String value) {
-        if (value == null) {
-            return null;
-        }
-        String stripped = value.strip();
-        return stripped.isEmpty() || stripped.equalsIgnoreCase(NOT_AVAILABLE) ? null : stripped;
     }
 
     /** The decoded form parameters; remembers which were read so the rest can be kept as additional parameters. */

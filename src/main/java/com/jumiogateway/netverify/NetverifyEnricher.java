@@ -1,5 +1,6 @@
 package com.jumiogateway.netverify;
 
+import com.jumiogateway.form.JumioValues;
 import com.jumiogateway.enrich.CountryNames;
 import com.jumiogateway.enrich.RejectReasonCatalog;
 import com.jumiogateway.result.CallbackKind;
@@ -13,10 +14,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
-import java.time.temporal.TemporalAccessor;
 import java.util.Date;
 import java.util.Objects;
 
@@ -82,7 +79,7 @@ public class NetverifyEnricher {
         if (source == null) {
             throw new IllegalArgumentException("header " + RESULT_SOURCE_HEADER + " is missing");
         }
-        return enrich(callback, source, toInstant(receivedAt));
+        return enrich(callback, source, JumioValues.toInstant(receivedAt, RECEIVED_AT_HEADER));
     }
 
     static Decision decision(String verificationStatus) {
@@ -97,27 +94,5 @@ public class NetverifyEnricher {
             case "NO_ID_UPLOADED" -> Decision.NOTHING_UPLOADED;
             default -> Decision.UNKNOWN;
         };
-    }
-
-    /** Camel has no converter to Instant; the header may come from JDBC (Timestamp), a clock or text. */
-    private static Instant toInstant(Object value) {
-        if (value instanceof Date date) {
-            return date.toInstant();
-        }
-        if (value instanceof TemporalAccessor temporal && temporal.isSupported(ChronoField.INSTANT_SECONDS)) {
-            return Instant.from(temporal);
-        }
-        if (value instanceof Number epochMillis) {
-            return Instant.ofEpochMilli(epochMillis.longValue());
-        }
-        if (value instanceof CharSequence text) {
-            try {
-                return OffsetDateTime.parse(text).toInstant();
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("header " + RECEIVED_AT_HEADER + " is not an ISO-8601 timestamp");
-            }
-        }
-        throw new IllegalArgumentException(
-                "header " + RECEIVED_AT_HEADER + " has unsupported type " + value.getClass().getName());
     }
 }

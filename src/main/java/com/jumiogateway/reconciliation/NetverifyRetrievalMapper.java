@@ -1,5 +1,6 @@
 package com.jumiogateway.reconciliation;
 
+import static com.jumiogateway.form.JumioValues.bool;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -224,21 +225,6 @@ public class NetverifyRetrievalMapper {
             return null;
         }
         return node.isValueNode() ? node.asText() : node.toString();
-    }
-
-    private static Boolean bool(JsonNode object, String field) {
-        JsonNode node = object.get(field);
-        if (node == null) {
-            return null;
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        String value = node.isTextual() ? node.textValue().strip() : "";
-        if (value.equalsIgnoreCase("true")) {
-            return Boolean.TRUE;
-        }
-        return value.equalsIgnoreCase("false") ? Boolean.FALSE : null;
     }
 
     static String json(ObjectMapper mapper, Object value) {
