@@ -306,6 +306,14 @@ public class TransactionRequests {
     // --- helpers ----------------------------------------------------------------------------------------------
 
     private ObjectNode object(String body, Set<String> allowed) {
+        return jsonObject(mapper, body, allowed, "");
+    }
+
+    /**
+     * A request body that must be a JSON object with only the allowed fields (400 otherwise, before anything is sent
+     * to Jumio). Unknown field names are echoed only when they are short and plain, never arbitrary input.
+     */
+    public static ObjectNode jsonObject(ObjectMapper mapper, String body, Set<String> allowed, String context) {
         JsonNode node;
         try {
             node = body == null || body.isBlank() ? null : mapper.readTree(body);
@@ -318,7 +326,7 @@ public class TransactionRequests {
         for (String field : (Iterable<String>) object::fieldNames) {
             if (!allowed.contains(field)) {
                 throw badRequest("Unknown field '" + (field.length() <= 40 && field.matches("[A-Za-z0-9_]+") ? field : "?")
-                        + "'; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+                        + "'" + context + "; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
         return object;

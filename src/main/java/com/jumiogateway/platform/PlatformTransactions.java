@@ -351,22 +351,7 @@ public class PlatformTransactions {
     // --- helpers ----------------------------------------------------------------------------------------------
 
     private ObjectNode object(String body) {
-        JsonNode node;
-        try {
-            node = body == null || body.isBlank() ? null : mapper.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw badRequest("The body must be a JSON object");
-        }
-        if (!(node instanceof ObjectNode object)) {
-            throw badRequest("The body must be a JSON object");
-        }
-        for (String field : (Iterable<String>) object::fieldNames) {
-            if (!FIELDS.contains(field)) {
-                throw badRequest("Unknown field '" + (field.length() <= 40 && field.matches("[A-Za-z0-9_]+") ? field : "?")
-                        + "' for the Platform; allowed: " + String.join(", ", FIELDS.stream().sorted().toList()));
-            }
-        }
-        return object;
+        return TransactionRequests.jsonObject(mapper, body, FIELDS, " for the Platform");
     }
 
     private static String reference(ObjectNode request, String field) {
