@@ -254,10 +254,12 @@ public class SensitiveNumberMasker {
      * (and the message body) by its redacted copy, which is what gets stored.
      */
     public void redactCallbackBody(Exchange exchange) {
-        String body = exchange.getIn().getHeader(CallbackRequestGuard.BODY_HEADER, String.class);
-        Redaction redaction = redact(body);
-        exchange.getIn().setHeader(CallbackRequestGuard.BODY_HEADER, redaction.body());
-        exchange.getIn().setBody(redaction.body());
+        // ISO-8859-1 maps every byte to one char and back, so every byte but the masked digits is stored as received
+        byte[] raw = exchange.getIn().getHeader(CallbackRequestGuard.BODY_HEADER, byte[].class);
+        Redaction redaction = redact(raw == null ? null : new String(raw, StandardCharsets.ISO_8859_1));
+        byte[] redacted = redaction.body() == null ? raw : redaction.body().getBytes(StandardCharsets.ISO_8859_1);
+        exchange.getIn().setHeader(CallbackRequestGuard.BODY_HEADER, redacted);
+        exchange.getIn().setBody(redacted);
         if (redaction.maskedValues() > 0) {
             meters.counter("gateway.intake.masked.values").increment(redaction.maskedValues());
             log.debug("Reduced {} protected numbers to their last four digits before storing the callback",

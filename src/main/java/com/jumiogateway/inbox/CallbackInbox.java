@@ -60,7 +60,7 @@ public class CallbackInbox {
      * committed. A database failure propagates, and the intake route answers 503.
      */
     public void store(@Header(KIND_HEADER) String kind, @Header("CallbackSourceAddress") String sourceAddress,
-                      @Header("CallbackContentType") String contentType, @Header("CallbackBody") String body) {
+                      @Header("CallbackContentType") String contentType, @Header("CallbackBody") byte[] body) {
         writer.write(kind, sourceAddress, contentType, body);
         received.computeIfAbsent(String.valueOf(kind), k -> meters.counter("gateway.callbacks.received", "kind", k)).increment();
     }
@@ -155,13 +155,6 @@ public class CallbackInbox {
                 + " ORDER BY id DESC FETCH FIRST 500 ROWS ONLY", wanted);
     }
 
-    public Map<String, Object> find(long id) {
-        List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, kind, source_address, content_type, body,"
-                + " received_at, status, attempts, processed_at, scan_reference, outcome, failure_reason"
-                + " FROM callback_inbox WHERE id = ?", id);
-        return rows.isEmpty() ? null : rows.get(0);
-    }
-
     /** Backlog for health and metrics: unprocessed rows and the age of the oldest. */
     public Map<String, Object> backlog() {
         Map<String, Object> view = new LinkedHashMap<>();
@@ -189,7 +182,7 @@ public class CallbackInbox {
 
     private static InboxEntry entry(ResultSet rs, int row) throws SQLException {
         return new InboxEntry(rs.getLong("id"), rs.getString("kind"), rs.getString("source_address"),
-                rs.getString("content_type"), rs.getString("body"), rs.getTimestamp("received_at").toInstant(),
+                rs.getString("content_type"), rs.getBytes("body"), rs.getTimestamp("received_at").toInstant(),
                 rs.getInt("attempts") + 1);
     }
 

@@ -52,7 +52,7 @@ public class InboxWriter implements SmartLifecycle {
     }
 
     /** Returns once the row is committed; throws a DataAccessException (the caller answers 503) otherwise. */
-    public void write(String kind, String sourceAddress, String contentType, String body) {
+    public void write(String kind, String sourceAddress, String contentType, byte[] body) {
         if (!running) {
             throw new DataAccessResourceFailureException("Callback inbox is not accepting (shutting down)");
         }

@@ -1,7 +1,6 @@
 package com.jumiogateway.intake;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.springframework.http.InvalidMediaTypeException;
@@ -37,12 +36,11 @@ public class CallbackRequestGuard {
         if (!matches(contentType, expectedContentType)) {
             throw refused(415, "unsupported-media-type", "Callback content type must be " + expectedContentType);
         }
-        String body = exchange.getIn().getBody(String.class);
-        if (body == null || body.isEmpty()) {
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        if (body == null || body.length == 0) {
             throw refused(400, "empty-body", "Callback body is empty");
         }
-        // chars first (cheap); the exact UTF-8 size only when it could matter
-        if (body.length() > limit || (body.length() * 3L > limit && body.getBytes(StandardCharsets.UTF_8).length > limit)) {
+        if (body.length > limit) {
             throw refused(413, "payload-too-large", "Callback body exceeds " + limit + " bytes");
         }
         exchange.getIn().setHeader(BODY_HEADER, body);

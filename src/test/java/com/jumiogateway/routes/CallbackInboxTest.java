@@ -83,10 +83,10 @@ class CallbackInboxTest {
             Timestamp future = Timestamp.from(Instant.now().plusSeconds(3600));
             instance.jdbc().update("INSERT INTO callback_inbox (kind, source_address, content_type, body, received_at,"
                     + " status, attempts, claimed_by, claimed_until) VALUES ('NETVERIFY', ?, ?, ?, ?, 'CLAIMED', 1,"
-                    + " 'dead-instance', ?)", GatewayTestSupport.JUMIO_US, GatewayTestSupport.FORM, callback("lease-expired"), past, past);
+                    + " 'dead-instance', ?)", GatewayTestSupport.JUMIO_US, GatewayTestSupport.FORM, callback("lease-expired").getBytes(java.nio.charset.StandardCharsets.UTF_8), past, past);
             instance.jdbc().update("INSERT INTO callback_inbox (kind, source_address, content_type, body, received_at,"
                     + " status, attempts, claimed_by, claimed_until) VALUES ('NETVERIFY', ?, ?, ?, ?, 'CLAIMED', 1,"
-                    + " 'live-instance', ?)", GatewayTestSupport.JUMIO_US, GatewayTestSupport.FORM, callback("lease-held"), past, future);
+                    + " 'live-instance', ?)", GatewayTestSupport.JUMIO_US, GatewayTestSupport.FORM, callback("lease-held").getBytes(java.nio.charset.StandardCharsets.UTF_8), past, future);
 
             await().atMost(Duration.ofSeconds(20)).until(() -> instance.jdbc().queryForObject(
                     "SELECT COUNT(*) FROM verification_result WHERE scan_reference = 'lease-expired'", Long.class) == 1);

@@ -52,7 +52,7 @@ class DocumentVerificationCallbackTest extends GatewayTestSupport {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(readJson(response.body()).path("status").asText()).isEqualTo("received");
         Map<String, Object> row = jdbc.queryForMap("SELECT kind, source_address, content_type, body FROM callback_inbox");
-        assertThat(row.get("body")).as("nothing to mask: stored byte for byte").isEqualTo(body);
+        assertThat(new String((byte[]) row.get("body"), java.nio.charset.StandardCharsets.UTF_8)).as("nothing to mask: stored byte for byte").isEqualTo(body);
         assertThat(row.get("kind")).isEqualTo("DOCUMENT_VERIFICATION");
         assertThat(row.get("source_address")).isEqualTo(JUMIO_US);
         assertThat(row.get("content_type")).isEqualTo(FORM);
@@ -74,7 +74,7 @@ class DocumentVerificationCallbackTest extends GatewayTestSupport {
 
         assertThat(postFromJumio(PATH, body, FORM).statusCode()).isEqualTo(200);
 
-        assertThat(jdbc.queryForObject("SELECT body FROM callback_inbox", String.class))
+        assertThat(storedBody())
                 .as("Jumio's placeholder ssn has no digits to hide: stored byte for byte").isEqualTo(body);
         JsonNode result = awaitDocumentVerification(SEED_SCAN_REFERENCE);
         assertSeedEnvelope(result, "EXTRACTED", "EXTRACTED", "USA", "United States");
@@ -103,7 +103,7 @@ class DocumentVerificationCallbackTest extends GatewayTestSupport {
 
         assertThat(postFromJumio(PATH, body, FORM).statusCode()).isEqualTo(200);
 
-        assertThat(jdbc.queryForObject("SELECT body FROM callback_inbox", String.class)).isEqualTo(body);
+        assertThat(storedBody()).isEqualTo(body);
         JsonNode result = awaitDocumentVerification(SEED_SCAN_REFERENCE);
         assertSeedEnvelope(result, "DISCARDED", "DISCARDED", "USA", "United States");
         JsonNode details = result.path("details");
@@ -165,7 +165,7 @@ class DocumentVerificationCallbackTest extends GatewayTestSupport {
 
         assertThat(postFromJumio(PATH, body, FORM).statusCode()).isEqualTo(200);
 
-        assertThat(jdbc.queryForObject("SELECT body FROM callback_inbox", String.class))
+        assertThat(storedBody())
                 .as("only the card number's characters changed")
                 .isEqualTo(body.replace(PAN, "****9855"));
         JsonNode result = awaitDocumentVerification(ref);
@@ -188,7 +188,7 @@ class DocumentVerificationCallbackTest extends GatewayTestSupport {
 
         assertThat(postFromJumio(PATH, body, FORM).statusCode()).isEqualTo(200);
 
-        assertThat(jdbc.queryForObject("SELECT body FROM callback_inbox", String.class))
+        assertThat(storedBody())
                 .isEqualTo(body.replace(ACCOUNT_NUMBER, "****3000"));
         JsonNode result = awaitDocumentVerification(ref);
         assertThat(result.path("decision").asText()).isEqualTo("EXTRACTED");
@@ -229,7 +229,7 @@ class DocumentVerificationCallbackTest extends GatewayTestSupport {
 
         assertThat(postFromJumio(PATH, body, FORM).statusCode()).isEqualTo(200);
 
-        assertThat(jdbc.queryForObject("SELECT body FROM callback_inbox", String.class))
+        assertThat(storedBody())
                 .isEqualTo(body.replace("123-45-6789", "****6789"));
         JsonNode result = awaitDocumentVerification(ref);
         assertThat(result.path("eventTime").asText()).isEqualTo("2024-03-01T10:05:00.123Z");
@@ -431,7 +431,7 @@ class DocumentVerificationCallbackTest extends GatewayTestSupport {
         assertThat(failed).hasSize(2);
         assertThat(failed.toString()).contains("'document' is not valid JSON").contains("no scanReference")
                 .doesNotContain("SECRETNAME");
-        assertThat(jdbc.queryForList("SELECT body FROM callback_inbox ORDER BY id", String.class))
+        assertThat(storedBodies())
                 .containsExactly(brokenJson.replace(PAN, "****9855"), noReference);
         assertThat(everythingStored()).doesNotContain(PAN);
         assertThat(logs.getAll()).doesNotContain(PAN, "SECRETNAME");

@@ -27,7 +27,7 @@ class NetverifyCallbackTest extends GatewayTestSupport {
 
         assertThat(response.statusCode()).isEqualTo(200);
         Map<String, Object> row = jdbc.queryForMap("SELECT kind, source_address, body FROM callback_inbox");
-        assertThat(row.get("body")).as("stored byte for byte").isEqualTo(body);
+        assertThat(new String((byte[]) row.get("body"), java.nio.charset.StandardCharsets.UTF_8)).as("stored byte for byte").isEqualTo(body);
         assertThat(row.get("kind")).isEqualTo("NETVERIFY");
         assertThat(row.get("source_address")).isEqualTo(JUMIO_US);
 
@@ -205,7 +205,7 @@ class NetverifyCallbackTest extends GatewayTestSupport {
         assertThat(failed).hasSize(2);
         assertThat(failed.toString()).contains("identityVerification").contains("jumioIdScanReference")
                 .doesNotContain("SECRETNAME");
-        assertThat(jdbc.queryForList("SELECT body FROM callback_inbox ORDER BY id", String.class))
+        assertThat(storedBodies())
                 .containsExactly(brokenJson, noReference);
         assertThat(metric("gateway.callbacks.failed")).isGreaterThanOrEqualTo(2);
 

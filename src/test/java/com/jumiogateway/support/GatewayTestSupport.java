@@ -153,6 +153,17 @@ public abstract class GatewayTestSupport {
         return readJson(apiGet("/api/verifications/" + scanReference).body());
     }
 
+    /** The stored raw callback bodies, oldest first, decoded as the UTF-8 Jumio sends. */
+    protected List<String> storedBodies() {
+        return jdbc.queryForList("SELECT body FROM callback_inbox ORDER BY id", byte[].class).stream()
+                .map(bytes -> new String(bytes, StandardCharsets.UTF_8)).toList();
+    }
+
+    /** The one stored raw callback body. */
+    protected String storedBody() {
+        return new String(jdbc.queryForObject("SELECT body FROM callback_inbox", byte[].class), StandardCharsets.UTF_8);
+    }
+
     /** Waits until the inbox has no unprocessed rows. */
     protected void awaitInboxDrained() {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> jdbc.queryForObject(
