@@ -27,6 +27,7 @@ import org.springframework.beans.factory.ObjectProvider;
 final class EdgeValve extends ValveBase {
 
     private final ObjectProvider<CallbackEdge> edges;
+    private volatile CallbackEdge edge;
 
     EdgeValve(ObjectProvider<CallbackEdge> edges) {
         super(true);
@@ -41,8 +42,7 @@ final class EdgeValve extends ValveBase {
         // only a request's first pass: an async dispatch (platform-http completing) comes through here again
         boolean firstPass = request.getDispatcherType() == DispatcherType.REQUEST && !request.isAsyncDispatching();
         if (firstPass && !response.isError() && (callback || api)) {
-            // resolved per request: the valve is built with the web server, before the beans it uses
-            CallbackEdge edge = edges.getObject();
+            CallbackEdge edge = edge();
             if (!edge.ready()) {
                 answer(request, response, edge.notReady());
                 return;
@@ -80,6 +80,16 @@ final class EdgeValve extends ValveBase {
                 response.setHeader("Connection", "close");
             }
         }
+    }
+
+    /** Resolved on first use: the valve is built with the web server, before the beans it uses. */
+    private CallbackEdge edge() {
+        CallbackEdge resolved = edge;
+        if (resolved == null) {
+            resolved = edges.getObject();
+            edge = resolved;
+        }
+        return resolved;
     }
 
     /** A short JSON answer; the connection is closed afterwards and whatever body is still coming is never read. */

@@ -31,6 +31,7 @@ public class CallbackEdge {
     private final IntakeProperties properties;
     private final MeterRegistry meters;
     private final ObjectProvider<CamelContext> camel;
+    private volatile CamelContext camelContext;
 
     public CallbackEdge(CallbackSourceAllowlist allowlist, IntakeProperties properties, MeterRegistry meters,
                         ObjectProvider<CamelContext> camel) {
@@ -57,7 +58,11 @@ public class CallbackEdge {
      * Retry-After instead of a 404 from a route that does not exist yet. False again while shutting down.
      */
     public boolean ready() {
-        CamelContext context = camel.getIfAvailable();
+        CamelContext context = camelContext;
+        if (context == null) {
+            context = camel.getIfAvailable();
+            camelContext = context;
+        }
         return context != null && context.getStatus().isStarted();
     }
 
