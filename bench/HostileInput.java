@@ -68,7 +68,6 @@ public class HostileInput {
         attacks.put("stranger: 50 MB body, Content-Length, sent blind", () -> blast("127.0.0.2", Map.of(), 50L << 20, false));
         attacks.put("stranger: 50 MB body, chunked, sent blind", () -> blast("127.0.0.2", Map.of(), 50L << 20, true));
         attacks.put("stranger: 4 parallel 20 MB bodies of 2M parameters", HostileInput::parameterBombs);
-        attacks.put("stranger: 259 MB body, sent blind", () -> blast("127.0.0.2", Map.of(), 259L << 20, false));
         attacks.put("stranger: 100 connections, body at 1 byte/2 s, 15 s", () -> slowBodies(100, Duration.ofSeconds(15)));
         attacks.put("Jumio: 50 MB body, Content-Length", () -> blast("127.0.0.1", Map.of("X-Forwarded-For", JUMIO), 50L << 20, false));
         attacks.put("Jumio: 50 MB body, chunked", () -> blast("127.0.0.1", Map.of("X-Forwarded-For", JUMIO), 50L << 20, true));
@@ -79,6 +78,8 @@ public class HostileInput {
         attacks.put("200 wrong API passwords from one address", HostileInput::passwordGuessing);
         attacks.put("URIs: %2F, 20 kB URL, bad request line", HostileInput::badUris);
         attacks.put("anonymous GET /actuator/health", HostileInput::anonymousHealth);
+        // last: on a service that reads bodies before deciding, this one ends in OutOfMemoryError under -Xmx512m
+        attacks.put("stranger: 259 MB body, sent blind", () -> blast("127.0.0.2", Map.of(), 259L << 20, false));
 
         System.out.printf("%-66s | %-34s | %9s | %9s | %8s | %8s | %s%n", "attack", "answers", "1st answer",
                 "peak RSS+", "CPU", "log+", "real callback during the attack");
@@ -321,10 +322,11 @@ public class HostileInput {
     static Outcome logForgery() throws Exception {
         String forged = "\r\n2026-01-01T00:00:00.000Z  INFO 1 --- [main] verification-result : FORGED";
         long started = System.nanoTime();
+        // a pair without '=' holding the values and the forged line, then a broken %-escape
         Response a = send("127.0.0.1", "POST", "/callbacks/netverify", FORM,
-                b("pan=" + CARD + "&a=%zz" + forged + "&ssn=123-45-6789"), Map.of("X-Forwarded-For", JUMIO));
+                b("jumioIdScanReference=x&card" + CARD + "ssn123-45-6789" + forged + "&a=%zz"), Map.of("X-Forwarded-For", JUMIO));
         Duration first = Duration.ofNanos(System.nanoTime() - started);
-        Response s = send("127.0.0.2", "POST", "/callbacks/netverify", FORM, b("pan=" + CARD + forged), Map.of());
+        Response s = send("127.0.0.2", "POST", "/callbacks/netverify", FORM, b("card" + CARD + forged), Map.of());
         Thread.sleep(2000);
         String text = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
         boolean leaked = text.contains(CARD) || text.contains("123-45-6789");
@@ -372,7 +374,8 @@ public class HostileInput {
         for (int i = 0; i < 200; i++) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/alerts"))
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("bench:guess" + i).getBytes()))
-                    .header("X-Forwarded-For", "198.51.100.77").GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .header("X-Forwarded-For", "198.51.100.77").timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             first = first == null ? Duration.ofNanos(System.nanoTime() - started) : first;
             statuses.merge(r.statusCode(), 1, Integer::sum);
         }
@@ -398,7 +401,7 @@ public class HostileInput {
     static Outcome anonymousHealth() throws Exception {
         long started = System.nanoTime();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         return new Outcome(r.statusCode() + " " + r.body().length() + " bytes", Duration.ofNanos(System.nanoTime() - started),
                 r.body().length() > 60 ? r.body().substring(0, 60) + "..." : r.body());
     }

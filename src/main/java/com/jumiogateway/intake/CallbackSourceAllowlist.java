@@ -101,12 +101,39 @@ public class CallbackSourceAllowlist {
         return new Decision(peer, client, client != null && isAllowed(client));
     }
 
-    /** Counts and logs one refusal (one line; addresses only in their normalised form, never the header's text). */
+    /**
+     * Counts every refusal and logs it as one line, addresses only in their normalised form (never the header's
+     * text). A caller refused again within a minute is counted but not logged again, so a stranger hammering the
+     * intake cannot fill the log: the next line about it says how many refusals went unlogged.
+     */
     public void refused(Decision decision) {
         refused.increment();
-        log.warn("Refused callback from {} (peer {})", decision.client() == null ? "(not an address)" : decision.client(),
-                Objects.requireNonNullElse(normalize(decision.peer()), "(not an address)"));
+        String client = decision.client() == null ? "(not an address)" : decision.client();
+        String peer = Objects.requireNonNullElse(normalize(decision.peer()), "(not an address)");
+        long now = System.nanoTime();
+        int[] unlogged = {-1};
+        if (refusalLog.size() > MAX_REFUSALS_TRACKED) {
+            refusalLog.clear();
+        }
+        refusalLog.compute(client + " " + peer, (key, previous) -> {
+            if (previous == null || now - previous.since() >= REFUSAL_LOG_INTERVAL_NANOS) {
+                unlogged[0] = previous == null ? 0 : previous.unlogged();
+                return new RefusalLog(now, 0);
+            }
+            return new RefusalLog(previous.since(), previous.unlogged() + 1);
+        });
+        if (unlogged[0] >= 0) {
+            log.warn("Refused callback from {} (peer {}){}", client, peer,
+                    unlogged[0] > 0 ? "; " + unlogged[0] + " more refusals of it in the previous minute were not logged" : "");
+        }
     }
+
+    private record RefusalLog(long since, int unlogged) {
+    }
+
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private static final int MAX_REFUSALS_TRACKED = 10_000;
+    private final Map<String, RefusalLog> refusalLog = new ConcurrentHashMap<>();
 
     /**
      * The client address: the direct peer, unless the peer is a trusted proxy, in which case the rightmost
