@@ -35,7 +35,7 @@ cleanup() {
 trap cleanup EXIT
 for _ in $(seq 1 90); do curl -sf "$base/actuator/health" >/dev/null && break; sleep 1; done
 
-backlog() { curl -s "$base/actuator/health" | sed -E 's/.*"pending":([0-9]+).*/\1/'; }
+backlog() { curl -s -u bench:bench "$base/actuator/health" | sed -E 's/.*"pending":([0-9]+).*/\1/'; }
 # prints "<requests/s> <p99 ms> <non-2xx count>"
 load() { # path seconds [pace_ms]
   local out

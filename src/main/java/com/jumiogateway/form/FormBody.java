@@ -23,8 +23,13 @@ public final class FormBody {
      * '=' is a name with an empty value; empty pairs ("a=1&&b=2") are skipped.
      *
      * @param callbackName how messages name the callback, e.g. "Netverify callback"
+     * <p>Jumio sends UTF-8. A name or value that is not valid UTF-8 (raw bytes or %-escaped; they arrive here as
+     * U+FFFD, the replacement character) or that holds a NUL character is refused rather than stored altered or
+     * cut: the raw callback stays in the inbox byte for byte, marked FAILED with a reason naming the parameter, and
+     * can be replayed once the parser is changed.
+     *
      * @throws InvalidCallbackException when the body is empty, JSON, XML, has no name=value pair at all, or holds
-     *                                  a broken %-escape
+     *                                  a broken %-escape, invalid UTF-8 or a NUL character
      */
     public static Map<String, String> decode(String body, String callbackName) {
         String text = body == null ? "" : body.strip();
@@ -57,9 +62,22 @@ public final class FormBody {
                 continue;
             }
             String value = equals < 0 ? "" : decodeValue(pair.substring(equals + 1), name, callbackName);
+            if (unusable(name)) {
+                throw new InvalidCallbackException(callbackName + " has a parameter name that is not valid UTF-8"
+                        + " or holds a NUL character");
+            }
+            if (unusable(value)) {
+                throw new InvalidCallbackException(callbackName + " parameter '" + safeName(name)
+                        + "' is not valid UTF-8 or holds a NUL character");
+            }
             parameters.putIfAbsent(name, value);
         }
         return Collections.unmodifiableMap(parameters);
+    }
+
+    /** U+FFFD stands for bytes that were not UTF-8; NUL cannot be stored in PostgreSQL text. */
+    private static boolean unusable(String text) {
+        return text.indexOf('\uFFFD') >= 0 || text.indexOf('\u0000') >= 0;
     }
 
     private static String decodeName(String encoded, String callbackName) {

@@ -1,6 +1,7 @@
 package com.jumiogateway.intake;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.springframework.http.InvalidMediaTypeException;
@@ -23,8 +24,9 @@ public class CallbackRequestGuard {
     }
 
     /**
-     * Refuses with 413 or 415, otherwise copies the raw body and content type into headers for the inbox insert.
-     * The body is kept exactly as received.
+     * Refuses with 413, 415 or 400 (empty), otherwise copies the raw body and content type into headers for the
+     * inbox insert. The body is the one the servlet edge read ({@link CallbackEdge#BODY_ATTRIBUTE}), kept exactly as
+     * received: Camel's own message body is never used (Camel does not see the body at all).
      */
     public void check(Exchange exchange, String expectedContentType) {
         long limit = properties.getMaxBodySize().toBytes();
@@ -36,8 +38,13 @@ public class CallbackRequestGuard {
         if (!matches(contentType, expectedContentType)) {
             throw refused(415, "unsupported-media-type", "Callback content type must be " + expectedContentType);
         }
-        byte[] body = exchange.getIn().getBody(byte[].class);
-        if (body == null || body.length == 0) {
+        HttpServletRequest request = exchange.getIn().getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        Object received = request == null ? null : request.getAttribute(CallbackEdge.BODY_ATTRIBUTE);
+        if (!(received instanceof byte[] body)) {
+            // the edge reads every /callbacks/** body; a route served some other way must not fall back to Camel's
+            throw new IllegalStateException("Callback body was not read by the servlet edge");
+        }
+        if (body.length == 0) {
             throw refused(400, "empty-body", "Callback body is empty");
         }
         if (body.length > limit) {

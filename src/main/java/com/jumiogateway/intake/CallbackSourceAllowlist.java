@@ -7,11 +7,13 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
@@ -67,20 +69,71 @@ public class CallbackSourceAllowlist {
     private final Set<InetAddress> singleAddresses;
     private final List<AddressRange> cidrRanges;
 
-    /** Route step: sets the caller's address as a header, or refuses with 403. */
+    /**
+     * Route step (the allowlist stays visible in every intake route): sets the caller's address as a header, or
+     * refuses with 403. The servlet edge ({@link CallbackEdge}) has already asked {@link #decide} the same question
+     * before a single body byte was read; asking again here costs a hash lookup and keeps the route honest on its own.
+     */
     public void verify(Exchange exchange) {
         HttpServletRequest request = exchange.getIn().getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
         if (request == null) {
             throw new CallbackRefusedException(403, "source-not-allowed", "Callback source unknown");
         }
-        String client = clientAddress(request.getRemoteAddr(), forwardedFor(request));
-        if (!isAllowed(client)) {
-            refused.increment();
-            log.warn("Refused callback from {} (peer {})", client, request.getRemoteAddr());
+        Decision decision = decide(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For"));
+        if (!decision.allowed()) {
+            refused(decision);
             throw new CallbackRefusedException(403, "source-not-allowed", "Callback source not allowed");
         }
-        exchange.getIn().setHeader(SOURCE_HEADER, client);
+        exchange.getIn().setHeader(SOURCE_HEADER, decision.client());
     }
+
+    /** Who is calling and whether they may: the client address (normalised, null when unreadable) and the verdict. */
+    public record Decision(String peer, String client, boolean allowed) {
+    }
+
+    /**
+     * Decides from the peer address and the X-Forwarded-For header values alone (the request line and headers,
+     * never the body). The client address is normalised ("034.202.241.227", "583725539" and "::ffff:22ca:f1e3"
+     * are all 34.202.241.227), so the stored source address has one spelling.
+     */
+    public Decision decide(String peer, Enumeration<String> forwardedForHeaders) {
+        String client = clientAddress(peer, forwardedForHeaders);
+        return new Decision(peer, client, client != null && isAllowed(client));
+    }
+
+    /**
+     * Counts every refusal and logs it as one line, addresses only in their normalised form (never the header's
+     * text). A caller refused again within a minute is counted but not logged again, so a stranger hammering the
+     * intake cannot fill the log: the next line about it says how many refusals went unlogged.
+     */
+    public void refused(Decision decision) {
+        refused.increment();
+        String client = decision.client() == null ? "(not an address)" : decision.client();
+        String peer = Objects.requireNonNullElse(normalize(decision.peer()), "(not an address)");
+        long now = System.nanoTime();
+        int[] unlogged = {-1};
+        if (refusalLog.size() > MAX_REFUSALS_TRACKED) {
+            refusalLog.clear();
+        }
+        refusalLog.compute(client + " " + peer, (key, previous) -> {
+            if (previous == null || now - previous.since() >= REFUSAL_LOG_INTERVAL_NANOS) {
+                unlogged[0] = previous == null ? 0 : previous.unlogged();
+                return new RefusalLog(now, 0);
+            }
+            return new RefusalLog(previous.since(), previous.unlogged() + 1);
+        });
+        if (unlogged[0] >= 0) {
+            log.warn("Refused callback from {} (peer {}){}", client, peer,
+                    unlogged[0] > 0 ? "; " + unlogged[0] + " more refusals of it in the previous minute were not logged" : "");
+        }
+    }
+
+    private record RefusalLog(long since, int unlogged) {
+    }
+
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private static final int MAX_REFUSALS_TRACKED = 10_000;
+    private final Map<String, RefusalLog> refusalLog = new ConcurrentHashMap<>();
 
     /**
      * The client address: the direct peer, unless the peer is a trusted proxy, in which case the rightmost
@@ -97,6 +150,11 @@ public class CallbackSourceAllowlist {
             }
         }
         return forwardedFor.get(0);
+    }
+
+    /** The client address of a request (see {@link #clientAddress}), normalised; null when it is not an address. */
+    public String clientAddress(String peer, Enumeration<String> forwardedForHeaders) {
+        return normalize(clientAddress(peer, forwardedFor(forwardedForHeaders)));
     }
 
     public boolean isAllowed(String address) {
@@ -169,16 +227,62 @@ public class CallbackSourceAllowlist {
         return candidate != null && trustedProxies.stream().anyMatch(range -> range.contains(candidate));
     }
 
-    private static List<String> forwardedFor(HttpServletRequest request) {
+    private static List<String> forwardedFor(Enumeration<String> headers) {
         List<String> hops = new ArrayList<>();
-        for (String header : Collections.list(request.getHeaders("X-Forwarded-For"))) {
-            for (String hop : header.split(",")) {
+        while (headers != null && headers.hasMoreElements()) {
+            for (String hop : headers.nextElement().split(",")) {
                 if (!hop.isBlank()) {
                     hops.add(hop.trim());
                 }
             }
         }
         return hops;
+    }
+
+    /**
+     * One spelling per address: dotted decimal for IPv4 (also for IPv4-mapped IPv6), RFC 5952 for IPv6.
+     * Null when the text is not an IP literal (it is never looked up in DNS).
+     */
+    public static String normalize(String address) {
+        InetAddress parsed = address == null ? null : toAddress(address.trim());
+        if (parsed == null) {
+            return null;
+        }
+        if (parsed instanceof java.net.Inet4Address) {
+            return parsed.getHostAddress();
+        }
+        byte[] bytes = parsed.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (bytes[2 * i] & 0xFF) << 8 | (bytes[2 * i + 1] & 0xFF);
+        }
+        // the longest run of two or more zero groups becomes "::" (the first such run on a tie)
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
     }
 
     private static InetAddress toAddress(String address) {

@@ -1,5 +1,6 @@
 package com.jumiogateway.intake;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -9,7 +10,11 @@ public class IntakeProperties {
 
     /** Largest callback body accepted; larger ones get 413. */
     private DataSize maxBodySize = DataSize.ofKilobytes(256);
+    /** A callback body must have arrived completely within this time (408 otherwise); each read waits at most this. */
+    private Duration bodyReadTimeout = Duration.ofSeconds(5);
 
     public DataSize getMaxBodySize() { return maxBodySize; }
     public void setMaxBodySize(DataSize maxBodySize) { this.maxBodySize = maxBodySize; }
+    public Duration getBodyReadTimeout() { return bodyReadTimeout; }
+    public void setBodyReadTimeout(Duration bodyReadTimeout) { this.bodyReadTimeout = bodyReadTimeout; }
 }

@@ -1,5 +1,8 @@
 package com.jumiogateway.security;
 
+import com.jumiogateway.edge.JsonErrors;
+import com.jumiogateway.intake.CallbackSourceAllowlist;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -8,33 +11,29 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.core.userdetails.UsernameNotFoundException;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * /api/** holds personal data: HTTP Basic or a configured bearer token. /callbacks/** is open at this layer;
- * the intake routes apply the source allowlist. Health stays open for load balancers.
+ * /api/** holds personal data: HTTP Basic or a configured bearer token. /callbacks/** is open at this layer; the
+ * servlet edge and the intake routes apply the source allowlist. Health stays open for load balancers (status
+ * only; details for authenticated callers). Every refusal is JSON. Failed logins are throttled per address
+ * ({@link FailedLoginThrottleFilter}), and a verified password is not re-hashed on every request ({@link ApiCredentials}).
  */
 @Configuration
 @EnableConfigurationProperties(ApiProperties.class)
@@ -43,7 +42,11 @@ class ApiSecurityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(ApiSecurityConfiguration.class);
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiProperties properties) throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiProperties properties,
+                                            CallbackSourceAllowlist addresses, Clock clock, MeterRegistry meters)
+            throws Exception {
+        FailedLoginThrottle throttle = new FailedLoginThrottle(properties.getMaxFailedLogins(),
+                properties.getFailedLoginWindow(), clock);
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> auth
@@ -53,23 +56,38 @@ class ApiSecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/api/**", "/actuator/**").hasRole("API")
                         .anyRequest().denyAll())
-                .httpBasic(basic -> basic.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
-                .exceptionHandling(e -> e.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
-                .addFilterBefore(new BearerTokenFilter(tokens(properties)), BasicAuthenticationFilter.class);
+                .httpBasic(basic -> basic.authenticationEntryPoint(ApiSecurityConfiguration::unauthorized))
+                .exceptionHandling(e -> e.authenticationEntryPoint(ApiSecurityConfiguration::unauthorized)
+                        .accessDeniedHandler((request, response, denied) -> json(response, 403)))
+                .addFilterBefore(new BearerTokenFilter(tokens(properties)), BasicAuthenticationFilter.class)
+                .addFilterBefore(new FailedLoginThrottleFilter(throttle, addresses, meters), BearerTokenFilter.class);
         return http.build();
     }
 
     @Bean
-    UserDetailsService apiUsers(ApiProperties properties) {
-        if (!StringUtils.hasText(properties.getUsername()) || !StringUtils.hasText(properties.getPassword())) {
+    ApiCredentials apiCredentials(ApiProperties properties, Clock clock, MeterRegistry meters) {
+        ApiCredentials credentials = new ApiCredentials(properties, clock, meters);
+        if (!credentials.configured()) {
             log.warn("No API user configured (GATEWAY_API_USERNAME / GATEWAY_API_PASSWORD): HTTP Basic on /api/** refuses everyone");
-            return username -> {
-                throw new UsernameNotFoundException("no API user configured");
-            };
         }
-        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
-        return new InMemoryUserDetailsManager(User.withUsername(properties.getUsername())
-                .password(encoder.encode(properties.getPassword())).roles("API").build());
+        return credentials;
+    }
+
+    private static void unauthorized(HttpServletRequest request, HttpServletResponse response,
+                                     AuthenticationException e) throws IOException {
+        response.setHeader("WWW-Authenticate", "Basic realm=\"jumio-callback-gateway\"");
+        json(response, 401);
+    }
+
+    private static void json(HttpServletResponse response, int status) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        byte[] body = JsonErrors.body(status);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     private static List<byte[]> tokens(ApiProperties properties) {

@@ -83,7 +83,7 @@ class AlertSenderTest extends GatewayTestSupport {
         assertThat(alert.has("sentAt")).isFalse();
         assertThat(readJson(apiGet("/api/alerts").body())).hasSize(1);
         assertThat(readJson(apiGet("/api/alerts?status=SENT").body())).isEmpty();
-        JsonNode health = readJson(send(HttpRequest.newBuilder(URI.create(url("/actuator/health"))).GET().build()).body());
+        JsonNode health = readJson(apiGet("/actuator/health").body());
         assertThat(health.path("components").path("alerts").path("details").path("failed").asInt()).isEqualTo(1);
 
         // a FAILED alert waits for a person: SMTP coming back does not send it by itself

@@ -122,7 +122,7 @@ class CallbackInboxTest {
             HttpResponse<String> duringOutage = postFromJumio(instance.port(), callback("outage-during"));
             HttpResponse<String> documentDuringOutage = postFromJumio(instance.port(), "/callbacks/document-verification",
                     GatewayTestSupport.fixture("document-verification/uploaded.txt"));
-            HttpResponse<String> health = get(instance.port(), "/actuator/health");
+            HttpResponse<String> health = instance.apiGet("/actuator/health");
 
             assertThat(duringOutage.statusCode()).isEqualTo(503);
             assertThat(documentDuringOutage.statusCode()).isEqualTo(503);
@@ -138,7 +138,7 @@ class CallbackInboxTest {
                     "SELECT COUNT(*) FROM verification_result", Long.class) == 2);
             assertThat(instance.jdbc().queryForList("SELECT scan_reference FROM callback_inbox ORDER BY id", String.class))
                     .as("the refused callback was not stored; Jumio was told to retry").doesNotContain("outage-during");
-            HttpResponse<String> recovered = get(instance.port(), "/actuator/health");
+            HttpResponse<String> recovered = instance.apiGet("/actuator/health");
             assertThat(recovered.statusCode()).isEqualTo(200);
             assertThat(recovered.body()).contains("\"inbox\"").contains("\"pending\"");
         } finally {

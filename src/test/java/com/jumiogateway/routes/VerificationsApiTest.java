@@ -51,9 +51,13 @@ class VerificationsApiTest extends GatewayTestSupport {
     }
 
     @Test
-    void healthIsOpenAndShowsDatabaseAndInboxBacklog() {
-        HttpResponse<String> health = get("/actuator/health", null);
+    void healthIsOpenAndShowsDatabaseAndInboxBacklogToAuthenticatedCallers() {
+        HttpResponse<String> open = get("/actuator/health", null);
+        HttpResponse<String> health = get("/actuator/health", basic("tester", "test-password"));
 
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(readJson(open.body()).path("status").asText()).isEqualTo("UP");
+        assertThat(readJson(open.body()).has("components")).as("anonymous callers see the status only").isFalse();
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode components = readJson(health.body()).path("components");
         assertThat(components.path("db").path("status").asText()).isEqualTo("UP");

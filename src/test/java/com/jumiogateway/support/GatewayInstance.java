@@ -66,14 +66,22 @@ public final class GatewayInstance implements AutoCloseable {
     }
 
     public static GatewayInstance startWithProfile(String profile, Map<String, Object> properties) {
+        return startWithProfile(profile, properties, new Class<?>[0]);
+    }
+
+    /** As {@link #startWithProfile(String, Map)}, with further configuration classes (test doubles, hooks). */
+    public static GatewayInstance startWithProfile(String profile, Map<String, Object> properties, Class<?>... extra) {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("server.port", "0");
         all.put("management.prometheus.metrics.export.enabled", "true");
         all.putAll(properties);
         // as command-line arguments: they win over config/application-test.yaml (default properties would not)
         String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class,
-                GatewayTestSupport.TestDns.class)
+        Class<?>[] sources = new Class<?>[extra.length + 2];
+        sources[0] = GatewayApplication.class;
+        sources[1] = GatewayTestSupport.TestDns.class;
+        System.arraycopy(extra, 0, sources, 2, extra.length);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(sources)
                 .profiles(profile)
                 .run(args);
         return new GatewayInstance(context);

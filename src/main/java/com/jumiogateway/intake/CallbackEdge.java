@@ -1,0 +1,165 @@
+package com.jumiogateway.intake;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.Enumeration;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a callback request costs before it is stored, decided at the servlet edge (the Tomcat valve in
+ * {@code com.jumiogateway.edge}) from the request line and headers alone: a caller that is not allowed, or declares
+ * a body over the limit, is answered before a single body byte is read. An allowed caller's body is then read here,
+ * with a hard size cap and a total deadline, and handed to the intake route as bytes (request attribute
+ * {@link #BODY_ATTRIBUTE}); nothing else (Camel's binding, Tomcat's form parser) ever reads or parses it.
+ */
+@Component("callbackEdge")
+public class CallbackEdge {
+
+    /** Request attribute holding the callback body as received (byte[]), read by {@link CallbackRequestGuard}. */
+    public static final String BODY_ATTRIBUTE = "com.jumiogateway.intake.CallbackBody";
+    private static final Logger log = LoggerFactory.getLogger(CallbackEdge.class);
+    private static final int READ_CHUNK = 8192;
+
+    private final CallbackSourceAllowlist allowlist;
+    private final IntakeProperties properties;
+    private final MeterRegistry meters;
+    private final ObjectProvider<CamelContext> camel;
+    private volatile CamelContext camelContext;
+
+    public CallbackEdge(CallbackSourceAllowlist allowlist, IntakeProperties properties, MeterRegistry meters,
+                        ObjectProvider<CamelContext> camel) {
+        this.allowlist = allowlist;
+        this.properties = properties;
+        this.meters = meters;
+        this.camel = camel;
+    }
+
+    /** An answer given instead of storing the callback. */
+    public record Refusal(int status, String reason, String message, Integer retryAfterSeconds) {
+    }
+
+    /** The caller's normalised address, and a refusal unless it may send its body. */
+    public record Admission(String client, Refusal refusal) {
+    }
+
+    /** The outcome of reading a body: the bytes, or a refusal to answer, or nothing to answer (the client is gone). */
+    public record Body(byte[] bytes, Refusal refusal, boolean clientGone) {
+    }
+
+    /**
+     * True once every route is started (the port opens a moment earlier): until then callers get 503 with
+     * Retry-After instead of a 404 from a route that does not exist yet. False again while shutting down.
+     */
+    public boolean ready() {
+        CamelContext context = camelContext;
+        if (context == null) {
+            context = camel.getIfAvailable();
+            camelContext = context;
+        }
+        return context != null && context.getStatus().isStarted();
+    }
+
+    /** 503 while starting (or stopping), counted. */
+    public Refusal notReady() {
+        count("starting");
+        return new Refusal(503, "unavailable", "The service is starting; please retry", 5);
+    }
+
+    /**
+     * Who may send a body: refuses a caller not on the allowlist (403) and a declared body over the limit (413),
+     * from the peer address and headers only.
+     */
+    public Admission admit(String peer, Enumeration<String> forwardedFor, long declaredLength) {
+        CallbackSourceAllowlist.Decision decision = allowlist.decide(peer, forwardedFor);
+        if (!decision.allowed()) {
+            allowlist.refused(decision);
+            return new Admission(decision.client(),
+                    new Refusal(403, "source-not-allowed", "Callback source not allowed", null));
+        }
+        long limit = properties.getMaxBodySize().toBytes();
+        if (declaredLength > limit) {
+            count("payload-too-large");
+            log.warn("Refused callback from {}: declared body of {} bytes is over the limit of {}", decision.client(),
+                    declaredLength, limit);
+            return new Admission(decision.client(), tooLarge(limit));
+        }
+        return new Admission(decision.client(), null);
+    }
+
+    /**
+     * Reads the whole body: at most max-body-size bytes (a longer one, chunked or not, is cut there: 413), within
+     * body-read-timeout in total (408). Each single read is bounded by the connector's upload timeout (the same
+     * setting), so a sender that stops altogether holds the thread at most about twice that long.
+     */
+    public Body readBody(InputStream in, long declaredLength, String client) {
+        long limit = properties.getMaxBodySize().toBytes();
+        long timeoutNanos = properties.getBodyReadTimeout().toNanos();
+        long started = System.nanoTime();
+        byte[] body = new byte[(int) Math.min(declaredLength >= 0 ? declaredLength : READ_CHUNK, limit + 1)];
+        int length = 0;
+        try {
+            while (true) {
+                if (length == body.length) {
+                    if (length > limit) {
+                        break;
+                    }
+                    body = Arrays.copyOf(body, (int) Math.min(Math.max(body.length * 2L, READ_CHUNK), limit + 1));
+                }
+                int read = in.read(body, length, body.length - length);
+                if (read < 0) {
+                    break;
+                }
+                length += read;
+                if (System.nanoTime() - started > timeoutNanos) {
+                    return new Body(null, tooSlow(client, length), false);
+                }
+            }
+        } catch (IOException e) {
+            if (causedBy(e, SocketTimeoutException.class)) {
+                // Tomcat has already set 408 on the response; the JSON error page writes it
+                tooSlow(client, length);
+                return new Body(null, null, true);
+            }
+            count("client-disconnected");
+            log.info("Callback upload from {} ended by the client after {} bytes", client, length);
+            return new Body(null, null, true);
+        }
+        if (length > limit) {
+            count("payload-too-large");
+            log.warn("Refused callback from {}: body over the limit of {} bytes", client, limit);
+            return new Body(null, tooLarge(limit), false);
+        }
+        return new Body(length == body.length ? body : Arrays.copyOf(body, length), null, false);
+    }
+
+    private Refusal tooSlow(String client, int received) {
+        count("request-timeout");
+        log.warn("Refused callback from {}: body not received within {} ({} bytes arrived)", client,
+                properties.getBodyReadTimeout(), received);
+        return new Refusal(408, "request-timeout", "The request body did not arrive in time", null);
+    }
+
+    private static Refusal tooLarge(long limit) {
+        return new Refusal(413, "payload-too-large", "Callback body exceeds " + limit + " bytes", null);
+    }
+
+    private void count(String reason) {
+        meters.counter("gateway.callbacks.refused", "reason", reason).increment();
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
