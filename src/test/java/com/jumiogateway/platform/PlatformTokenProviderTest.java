@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.jumiogateway.support.PlatformFake;
+import com.jumiogateway.support.TestClock;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +42,7 @@ class PlatformTokenProviderTest {
     final ExecutorService pool = Executors.newFixedThreadPool(50);
     PlatformProperties properties;
     PlatformTokenProvider provider;
+    TestClock clock;
 
     @BeforeEach
     void setUp() {
@@ -52,7 +53,8 @@ class PlatformTokenProviderTest {
         properties.setAuthUrl(jumio.baseUrl() + "/auth");
         properties.setRetrievalUrl(jumio.baseUrl() + "/retrieval");
         properties.setTokenRefreshMargin(Duration.ofSeconds(60));
-        provider = new PlatformTokenProvider(properties, client(), new ObjectMapper(), Clock.systemUTC(), "Test/1.0");
+        clock = TestClock.now();
+        provider = new PlatformTokenProvider(properties, client(), new ObjectMapper(), clock, "Test/1.0");
     }
 
     @AfterEach
@@ -90,7 +92,7 @@ class PlatformTokenProviderTest {
     @Test
     void fiftyConcurrentCallersShareOneTokenRequestAndAnExpiredTokenIsRenewedExactlyOnce(CapturedOutput output)
             throws Exception {
-        // 61 s lifetime, 60 s margin: renewed after about one second; a slow endpoint makes the callers overlap
+        // 61 s lifetime, 60 s margin: renewed once the clock has moved one second; a slow endpoint makes callers overlap
         jumio.tokenEndpoint(61, 300);
 
         assertThat(askConcurrently(50)).containsExactly("token-1");
@@ -105,7 +107,7 @@ class PlatformTokenProviderTest {
         assertThat(jumio.tokenRequests()).isEqualTo(1);
 
         jumio.tokenEndpoint(61, 300);
-        Thread.sleep(1200);
+        clock.advance(Duration.ofMillis(1200));
         assertThat(askConcurrently(50)).containsExactly("token-2");
         assertThat(jumio.tokenRequests()).isEqualTo(2);
 
@@ -117,7 +119,7 @@ class PlatformTokenProviderTest {
     void aTokenWithMoreThanTheMarginLeftIsKept() throws Exception {
         jumio.tokenEndpoint(3600);
         assertThat(provider.token()).isEqualTo(provider.token());
-        Thread.sleep(500);
+        clock.advance(Duration.ofMinutes(58));
         provider.token();
         assertThat(jumio.tokenRequests()).isEqualTo(1);
     }
