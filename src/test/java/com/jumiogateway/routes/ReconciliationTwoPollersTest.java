@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Two service instances (two application contexts) poll one database: H2 in memory by default, PostgreSQL when
@@ -110,13 +111,17 @@ class ReconciliationTwoPollersTest {
         // some rows are claimed by an instance that died: taken over once the lease has run out
         Instant deadLeaseEnds = Instant.now().plusSeconds(3);
         List<String> dead = refs.subList(0, DEAD_CLAIMS);
+        TransactionTemplate transaction = first.bean(TransactionTemplate.class);
         for (String ref : refs) {
-            registry.register(new Registration(ref, CallbackKind.NETVERIFY, DataCenter.US, "REGISTERED", "order", "user",
-                    initiatedAt, 30));
-            if (dead.contains(ref)) {
-                jdbc.update("UPDATE pending_transaction SET claimed_by = 'dead-instance', claimed_until = ? WHERE scan_reference = ?",
-                        Timestamp.from(deadLeaseEnds), ref);
-            }
+            // registered and claimed in one transaction: a poller must never see a dead row unclaimed
+            transaction.executeWithoutResult(status -> {
+                registry.register(new Registration(ref, CallbackKind.NETVERIFY, DataCenter.US, "REGISTERED", "order",
+                        "user", initiatedAt, 30));
+                if (dead.contains(ref)) {
+                    jdbc.update("UPDATE pending_transaction SET claimed_by = 'dead-instance', claimed_until = ?"
+                            + " WHERE scan_reference = ?", Timestamp.from(deadLeaseEnds), ref);
+                }
+            });
         }
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> jdbc.queryForObject(
