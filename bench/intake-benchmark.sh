@@ -9,32 +9,49 @@
 # Usage: bench/intake-benchmark.sh            [env: WARMUP=20 MEASURE=20 ROUNDS=2 CONNECTIONS=32 PACED=40 PORT=18080]
 #        WORKER=off bench/intake-benchmark.sh  measures intake alone (the worker paused, as with
 #                                              GATEWAY_WORKER_ENABLED=false), to see what the worker takes from it
+#        DB=h2 bench/intake-benchmark.sh       the same on the embedded default: the H2 file database of
+#                                              config/application.yaml, in a fresh directory under target/ (an
+#                                              explicit GATEWAY_DB_URL, e.g. another WRITE_DELAY, is used instead)
+# Each intake round also prints the service's CPU time per stored callback (less sensitive to a busy machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WARMUP=${WARMUP:-20}; MEASURE=${MEASURE:-20}; ROUNDS=${ROUNDS:-2}; CONNECTIONS=${CONNECTIONS:-32}
-PACED=${PACED:-40}; PORT=${PORT:-18080}; WORKER=${WORKER:-on}
+PACED=${PACED:-40}; PORT=${PORT:-18080}; WORKER=${WORKER:-on}; DB=${DB:-postgresql}
 PGURL=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}; PGUSER=${BENCH_PG_USER:-postgres}
 schema="bench_$(date +%s)"
 base="http://127.0.0.1:${PORT}"
+root=$(pwd)
 
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 ./mvnw -q -B -ntp -DskipTests package
-jar=$(ls target/jumio-callback-gateway-*.jar | grep -v original | head -1)
+jar="$root/$(ls target/jumio-callback-gateway-*.jar | grep -v original | head -1)"
 
-GATEWAY_DB_URL="${PGURL}?currentSchema=${schema}" GATEWAY_DB_USERNAME="$PGUSER" SPRING_FLYWAY_SCHEMAS="$schema" \
-  java -jar "$jar" --server.port="$PORT" --gateway.allowlist.allow-loopback=true \
-  --camel.main.routes-include-pattern='file:routes/*.camel.yaml,file:bench/noop.camel.yaml' \
-  --gateway.api.username=bench --gateway.api.password=bench --logging.level.verification-result=WARN \
-  --gateway.worker.enabled="$([ "$WORKER" = off ] && echo false || echo true)" \
-  > target/bench-service.log 2>&1 &
+args=(--server.port="$PORT" --gateway.allowlist.allow-loopback=true
+  --spring.config.additional-location="file:$root/config/"
+  --camel.main.routes-include-pattern="file:$root/routes/*.camel.yaml,file:$root/bench/noop.camel.yaml"
+  --gateway.alerts.templates-dir="$root/config/templates"
+  --gateway.api.username=bench --gateway.api.password=bench --logging.level.verification-result=WARN
+  --gateway.worker.enabled="$([ "$WORKER" = off ] && echo false || echo true)")
+if [ "$DB" = h2 ]; then
+  # the default datasource URL (./data/gateway) resolves inside this directory
+  work="$root/target/bench-h2-$(date +%s)"; mkdir -p "$work"
+  (cd "$work" && exec java -jar "$jar" "${args[@]}") > target/bench-service.log 2>&1 &
+else
+  work="$root"
+  GATEWAY_DB_URL="${PGURL}?currentSchema=${schema}" GATEWAY_DB_USERNAME="$PGUSER" SPRING_FLYWAY_SCHEMAS="$schema" \
+    java -jar "$jar" "${args[@]}" > target/bench-service.log 2>&1 &
+fi
 pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  if [ "$DB" = h2 ]; then rm -rf "$work"; return; fi
   psql -h 127.0.0.1 -U "$PGUSER" -d test -q -c "DROP SCHEMA IF EXISTS ${schema} CASCADE" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 for _ in $(seq 1 90); do curl -sf "$base/actuator/health" >/dev/null && break; sleep 1; done
 
+# CPU time (ms) the service has used so far
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$pid/stat"; }
 backlog() { curl -s -u bench:bench "$base/actuator/health" | sed -E 's/.*"pending":([0-9]+).*/\1/'; }
 # prints "<requests/s> <p99 ms> <non-2xx count>"
 load() { # path seconds [pace_ms]
@@ -58,13 +75,16 @@ printf "%-8s %-10s %12s %10s %8s\n" round route "req/s" "p99 ms" non-2xx
 for r in $(seq 1 "$ROUNDS"); do
   read -r rps p99 err < <(load /callbacks/bench-noop "$MEASURE")
   printf "%-8s %-10s %12s %10s %8s\n" "$r" no-op "$rps" "$p99" "$err"; noop_sum=$(echo "$noop_sum + $rps" | bc -l)
+  cpu_before=$(cpu_ms)
   read -r rps p99 err < <(load /callbacks/netverify "$MEASURE")
-  printf "%-8s %-10s %12s %10s %8s\n" "$r" intake "$rps" "$p99" "$err"; intake_sum=$(echo "$intake_sum + $rps" | bc -l)
+  cpu=$(echo "($(cpu_ms) - $cpu_before) / ($rps * $MEASURE)" | bc -l)
+  printf "%-8s %-10s %12s %10s %8s   %.3f ms CPU per callback\n" "$r" intake "$rps" "$p99" "$err" "$cpu"
+  intake_sum=$(echo "$intake_sum + $rps" | bc -l)
   drain
 done
 noop=$(echo "$noop_sum / $ROUNDS" | bc -l); intake=$(echo "$intake_sum / $ROUNDS" | bc -l)
-printf "mean no-op %.0f req/s, intake %.0f callbacks/s stored on PostgreSQL, ratio intake/no-op = %.2f (target >= 0.60)\n" \
-  "$noop" "$intake" "$(echo "$intake / $noop" | bc -l)"
+printf "mean no-op %.0f req/s, intake %.0f callbacks/s stored on %s, ratio intake/no-op = %.2f (target >= 0.60)\n" \
+  "$noop" "$intake" "$DB" "$(echo "$intake / $noop" | bc -l)"
 
 if [ "$WORKER" = off ]; then echo "worker paused: no backlog phase"; exit 0; fi
 target=$(echo "$noop / 2" | bc -l)

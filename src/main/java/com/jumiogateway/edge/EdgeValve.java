@@ -16,9 +16,10 @@ import org.springframework.beans.factory.ObjectProvider;
  * Security, MVC, Camel). Tomcat glue only; {@link CallbackEdge} decides.
  * <ul>
  *   <li>{@code /callbacks/**} and {@code /api/**} while the routes are not started: 503 with Retry-After.</li>
- *   <li>{@code /callbacks/**}: a caller that is not allowed, or declares a body over the limit, is answered at once
- *   and the connection closed without reading (or "swallowing") the body. An allowed caller's body is read here,
- *   capped and with a deadline, and handed on as a request attribute.</li>
+ *   <li>{@code /callbacks/**}: a caller that is not allowed, or declares a body over the limit, or sends a
+ *   Content-Type longer than the inbox stores, is answered at once and the connection closed without reading (or
+ *   "swallowing") the body. An allowed caller's body is read here, capped and with a deadline, and handed on as a
+ *   request attribute.</li>
  *   <li>Any request answered with an error before its body was read (for example 401 on {@code /api/**}): the
  *   connection is closed rather than the rest of the body drained.</li>
  * </ul>
@@ -50,7 +51,7 @@ final class EdgeValve extends ValveBase {
             if (callback) {
                 long declared = request.getContentLengthLong();
                 CallbackEdge.Admission admission = edge.admit(request.getRemoteAddr(),
-                        request.getHeaders("X-Forwarded-For"), declared);
+                        request.getHeaders("X-Forwarded-For"), declared, request.getContentType());
                 if (admission.refusal() != null) {
                     answer(request, response, admission.refusal());
                     return;

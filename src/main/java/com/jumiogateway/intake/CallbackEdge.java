@@ -26,6 +26,8 @@ public class CallbackEdge {
     public static final String BODY_ATTRIBUTE = "com.jumiogateway.intake.CallbackBody";
     private static final Logger log = LoggerFactory.getLogger(CallbackEdge.class);
     private static final int READ_CHUNK = 8192;
+    /** The Content-Type is stored with the callback (callback_inbox.content_type): no longer than its column. */
+    public static final int MAX_CONTENT_TYPE_LENGTH = 200;
 
     private final CallbackSourceAllowlist allowlist;
     private final IntakeProperties properties;
@@ -73,10 +75,11 @@ public class CallbackEdge {
     }
 
     /**
-     * Who may send a body: refuses a caller not on the allowlist (403) and a declared body over the limit (413),
+     * Who may send a body: refuses a caller not on the allowlist (403), a declared body over the limit (413) and a
+     * Content-Type longer than the inbox stores (431: it would fail the group commit it shares with other callers),
      * from the peer address and headers only.
      */
-    public Admission admit(String peer, Enumeration<String> forwardedFor, long declaredLength) {
+    public Admission admit(String peer, Enumeration<String> forwardedFor, long declaredLength, String contentType) {
         CallbackSourceAllowlist.Decision decision = allowlist.decide(peer, forwardedFor);
         if (!decision.allowed()) {
             allowlist.refused(decision);
@@ -89,6 +92,13 @@ public class CallbackEdge {
             log.warn("Refused callback from {}: declared body of {} bytes is over the limit of {}", decision.client(),
                     declaredLength, limit);
             return new Admission(decision.client(), tooLarge(limit));
+        }
+        if (contentType != null && contentType.length() > MAX_CONTENT_TYPE_LENGTH) {
+            count("header-too-large");
+            log.warn("Refused callback from {}: Content-Type of {} characters is over the limit of {}", decision.client(),
+                    contentType.length(), MAX_CONTENT_TYPE_LENGTH);
+            return new Admission(decision.client(), new Refusal(431, "header-too-large",
+                    "Content-Type exceeds " + MAX_CONTENT_TYPE_LENGTH + " characters", null));
         }
         return new Admission(decision.client(), null);
     }
