@@ -10,8 +10,7 @@
 #        WORKER=off bench/intake-benchmark.sh  measures intake alone (the worker paused, as with
 #                                              GATEWAY_WORKER_ENABLED=false), to see what the worker takes from it
 #        DB=h2 bench/intake-benchmark.sh       the same on the embedded default: the H2 file database of
-#                                              config/application.yaml, in a fresh directory under target/ (an
-#                                              explicit GATEWAY_DB_URL, e.g. another WRITE_DELAY, is used instead)
+#                                              config/application.yaml, in a fresh directory under target/
 # Each intake round also prints the service's CPU time per stored callback (less sensitive to a busy machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
