@@ -210,15 +210,16 @@ public class PendingTransactions implements ClaimQueue {
             return List.of();
         }
         String kinds = netverify && platform ? "" : netverify ? " AND kind <> 'PLATFORM'" : " AND kind = 'PLATFORM'";
-        boolean probe = credentials.blocked();
-        if (probe && !credentials.takeProbe()) {
-            return List.of();
-        }
-        int limit = probe ? 1 : properties.effectiveBatchSize();
-        Instant now = clock.instant();
-        Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
+        boolean probe;
         List<PendingTransaction> claimed;
         try {
+            probe = credentials.blocked();
+            if (probe && !credentials.takeProbe()) {
+                return List.of();
+            }
+            int limit = probe ? 1 : properties.effectiveBatchSize();
+            Instant now = clock.instant();
+            Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
             giveBackOrphans();
             claimed = claimRows(kinds, limit, now, leaseUntil);
         } catch (DataAccessException | TransactionException e) {
