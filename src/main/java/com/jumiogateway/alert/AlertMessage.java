@@ -7,6 +7,7 @@ package com.jumiogateway.alert;
  * @param to      comma-separated, validated addresses; null when none (cc and bcc likewise)
  * @param html    the HTML part, values HTML-escaped
  * @param text    the plain-text alternative
+ * @param messageId the Message-ID header, the same at every attempt of one alert (derived from its key)
  */
 public record AlertMessage(
         long alertId,
@@ -17,5 +18,6 @@ public record AlertMessage(
         String bcc,
         String subject,
         String html,
-        String text) {
+        String text,
+        String messageId) {
 }

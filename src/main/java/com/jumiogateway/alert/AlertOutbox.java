@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jumiogateway.result.VerificationResult;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.management.ManagementFactory;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -19,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -31,6 +30,13 @@ import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionException;
+import org.springframework.dao.DataAccessException;
+import com.jumiogateway.claims.ClaimQueue;
+import com.jumiogateway.claims.DatabaseErrors;
+import com.jumiogateway.claims.HeldClaims;
+import com.jumiogateway.claims.InstanceIdentity;
+import com.jumiogateway.logging.LogText;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -42,9 +48,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Generic over categories: FRAUD today; another category only needs its recipients and template configured
  * under {@code gateway.alerts.categories} and a call of {@link #enqueue(String, String, String, Map)}.
+ *
+ * <p>Claims are short leases renewed by the {@link com.jumiogateway.claims.ClaimHeartbeat} while an alert is being
+ * sent (a slow SMTP server keeps its claim). An alert the SMTP server accepted is never sent again by this instance:
+ * when marking it SENT fails (database away), the mark is kept in memory and retried, before anything new is
+ * claimed, until the database is back; meanwhile its claim stays held and renewed. Each alert carries a stable
+ * Message-ID (see {@link AlertRenderer}), so if another instance ever sends it again, mail systems can drop the copy.
  */
 @Component("alertOutbox")
-public class AlertOutbox {
+public class AlertOutbox implements ClaimQueue {
 
     public static final String PENDING = "PENDING";
     public static final String SENT = "SENT";
@@ -56,7 +68,6 @@ public class AlertOutbox {
 
     private static final Logger log = LoggerFactory.getLogger(AlertOutbox.class);
     private static final Set<String> STATUSES = Set.of(PENDING, SENT, FAILED);
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}]+");
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -66,9 +77,13 @@ public class AlertOutbox {
     private final MeterRegistry meters;
     private final Clock clock;
     private final String instanceId;
+    private final HeldClaims<Long> held;
+    /** Alerts the SMTP server accepted whose SENT mark has not reached the database yet: id to rule. */
+    private final Map<Long, String> unconfirmedSent = new ConcurrentHashMap<>();
 
     public AlertOutbox(JdbcTemplate jdbc, TransactionTemplate transactions, AlertProperties properties,
-                       AlertRenderer renderer, ObjectMapper mapper, MeterRegistry meters, Clock clock) {
+                       AlertRenderer renderer, ObjectMapper mapper, MeterRegistry meters, Clock clock,
+                       InstanceIdentity identity) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.properties = properties;
@@ -76,8 +91,8 @@ public class AlertOutbox {
         this.mapper = mapper;
         this.meters = meters;
         this.clock = clock;
-        this.instanceId = properties.getInstanceId() != null ? properties.getInstanceId()
-                : ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.instanceId = identity.id();
+        this.held = new HeldClaims<>(clock);
         Gauge.builder("gateway.alerts.pending", this, AlertOutbox::pendingOrNaN)
                 .description("Alerts queued and not sent yet").register(meters);
     }
@@ -142,6 +157,49 @@ public class AlertOutbox {
         if (categories.isEmpty()) {
             return List.of();
         }
+        // an alert the SMTP server accepted is marked SENT before anything new is claimed
+        if (!confirmSentMarks()) {
+            return List.of();
+        }
+        List<ClaimedAlert> claimed;
+        try {
+            giveBackOrphans();
+            claimed = claimRows(categories);
+        } catch (DataAccessException | TransactionException e) {
+            held.databaseUnavailable(log, "Alert outbox", e);
+            return List.of();
+        }
+        held.databaseAvailable(log, "Alert outbox");
+        if (claimed == null) {
+            return List.of();
+        }
+        held.hold(claimed.stream().map(ClaimedAlert::id).toList());
+        return claimed;
+    }
+
+    /** After a database outage: alerts claimed under this name that this instance does not hold are given back. */
+    private void giveBackOrphans() {
+        if (!held.takeOrphanCheck()) {
+            return;
+        }
+        try {
+            List<Long> holding = held.live();
+            List<Object> args = new ArrayList<>(List.of(instanceId));
+            args.addAll(holding);
+            int released = jdbc.update("UPDATE alert_outbox SET claimed_until = NULL WHERE claimed_by = ?"
+                    + " AND status = 'PENDING' AND claimed_until IS NOT NULL"
+                    + (holding.isEmpty() ? "" : " AND id NOT IN (" + HeldClaims.placeholders(holding.size()) + ")"),
+                    args.toArray());
+            if (released > 0) {
+                log.info("Alert outbox: {} claims left over from the database outage given back", released);
+            }
+        } catch (RuntimeException e) {
+            held.orphanCheckFailed();
+            throw e;
+        }
+    }
+
+    private List<ClaimedAlert> claimRows(List<String> categories) {
         Instant now = clock.instant();
         Timestamp nowTs = Timestamp.from(now);
         Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
@@ -149,7 +207,7 @@ public class AlertOutbox {
         List<Object> args = new ArrayList<>(categories);
         args.add(nowTs);
         args.add(nowTs);
-        List<ClaimedAlert> claimed = transactions.execute(status -> {
+        return transactions.execute(status -> {
             List<ClaimedAlert> rows = jdbc.query(
                     "SELECT id, alert_key, rule, category, scan_reference, attempts, created_at, alert_json"
                             + " FROM alert_outbox WHERE status = 'PENDING' AND category IN (" + placeholders + ")"
@@ -169,7 +227,6 @@ public class AlertOutbox {
             }
             return won;
         });
-        return claimed == null ? List.of() : claimed;
     }
 
     /**
@@ -187,12 +244,45 @@ public class AlertOutbox {
         return renewed == 0;
     }
 
-    /** Sender step: the email was accepted by the SMTP server. */
+    /**
+     * Sender step: the email was accepted by the SMTP server. Never throws: a failed retry step would send the
+     * alert again. If the database is away the mark waits in memory (the claim stays held and renewed) and is
+     * retried before the next claim.
+     */
     public void markSent(@ExchangeProperty(ALERT_ID) long id, @ExchangeProperty(ALERT_RULE) String rule) {
-        jdbc.update("UPDATE alert_outbox SET status = 'SENT', sent_at = ?, claimed_until = NULL, last_error = NULL"
-                + " WHERE id = ?", Timestamp.from(clock.instant()), id);
         meters.counter("gateway.alerts.sent", "rule", String.valueOf(rule)).increment();
-        log.info("Alert {} ({}) sent", id, rule);
+        unconfirmedSent.put(id, String.valueOf(rule));
+        if (confirmSent(id, rule)) {
+            log.info("Alert {} ({}) sent", id, rule);
+        } else {
+            log.warn("Alert {} ({}) sent, but the database is unavailable: marking it SENT is retried until it is back",
+                    id, rule);
+        }
+    }
+
+    /** Retries the SENT marks that failed; true when none is left. */
+    boolean confirmSentMarks() {
+        for (Map.Entry<Long, String> mark : unconfirmedSent.entrySet()) {
+            if (!confirmSent(mark.getKey(), mark.getValue())) {
+                return false;
+            }
+            log.info("Alert {} ({}) marked SENT now that the database is back", mark.getKey(), mark.getValue());
+        }
+        return true;
+    }
+
+    private boolean confirmSent(long id, String rule) {
+        try {
+            // not fenced by claimed_by: whoever holds the claim now, the server has accepted this alert
+            jdbc.update("UPDATE alert_outbox SET status = 'SENT', sent_at = ?, claimed_until = NULL, last_error = NULL"
+                    + " WHERE id = ? AND status <> 'SENT'", Timestamp.from(clock.instant()), id);
+        } catch (RuntimeException e) {
+            held.databaseUnavailable(log, "Alert outbox", e);
+            return false;
+        }
+        unconfirmedSent.remove(id);
+        held.forget(id);
+        return true;
     }
 
     /**
@@ -201,6 +291,19 @@ public class AlertOutbox {
      */
     public void retryLater(Exchange exchange) {
         long id = exchange.getProperty(ALERT_ID, Long.class);
+        held.forget(id);
+        try {
+            scheduleRetry(exchange, id);
+        } catch (RuntimeException e) {
+            // an error step never throws (the database is likely away): the alert is given back at the first poll
+            // after the outage (or, should this instance die first, its lease runs out)
+            held.outageSeen();
+            log.warn("Alert {} could not be given back now ({}); given back once the database is back", id,
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    private void scheduleRetry(Exchange exchange, long id) {
         String rule = exchange.getProperty(ALERT_RULE, String.class);
         Integer attempts = exchange.getProperty(ALERT_ATTEMPTS, Integer.class);
         int attempt = attempts == null ? properties.getMaxAttempts() : attempts;
@@ -217,7 +320,8 @@ public class AlertOutbox {
             log.error("Alert {} ({}) FAILED after {} attempts: {}", id, rule, attempt, error);
             return;
         }
-        Duration wait = properties.backoff(attempt);
+        // a send that failed only because the database was away (and is back: this update works) is not delayed
+        Duration wait = DatabaseErrors.connectionLost(cause) ? Duration.ZERO : properties.backoff(attempt);
         // only while the claim is ours: an instance that took the alert over owns its schedule now
         jdbc.update("UPDATE alert_outbox SET next_attempt_at = ?, last_error = ?, claimed_until = NULL WHERE id = ?"
                 + " AND claimed_by = ?", Timestamp.from(now.plus(wait)), error, id, instanceId);
@@ -289,24 +393,40 @@ public class AlertOutbox {
         }
     }
 
-    /** What went wrong, for last_error: the exception chain's types and messages, one line, bounded. */
+    /** What went wrong, for last_error and the log: one bounded line, no database message (it quotes values). */
     static String describe(Throwable cause) {
-        if (cause == null) {
-            return "unknown error";
+        return LogText.describe(cause);
+    }
+
+    @Override
+    public String queueName() {
+        return "Alert outbox";
+    }
+
+    @Override
+    public java.time.Duration lease() {
+        return properties.getClaimLease();
+    }
+
+    @Override
+    public int renewHeld() {
+        confirmSentMarks();
+        int renewed = 0;
+        for (List<Long> slice : HeldClaims.slices(held.live())) {
+            List<Object> args = new ArrayList<>();
+            args.add(Timestamp.from(clock.instant().plus(properties.getClaimLease())));
+            args.add(instanceId);
+            args.addAll(slice);
+            renewed += jdbc.update("UPDATE alert_outbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'PENDING'"
+                    + " AND id IN (" + HeldClaims.placeholders(slice.size()) + ")", args.toArray());
         }
-        StringBuilder text = new StringBuilder();
-        Throwable current = cause;
-        for (int depth = 0; current != null && depth < 4; depth++, current = current.getCause()) {
-            if (depth > 0) {
-                text.append(" <- ");
-            }
-            text.append(current.getClass().getSimpleName());
-            if (current.getMessage() != null) {
-                text.append(": ").append(current.getMessage());
-            }
-        }
-        String line = CONTROL.matcher(text).replaceAll(" ").strip();
-        return line.length() > 1000 ? line.substring(0, 1000) : line;
+        return renewed;
+    }
+
+    @Override
+    public int releaseOwnStaleClaims() {
+        return jdbc.update("UPDATE alert_outbox SET claimed_until = NULL WHERE claimed_by = ? AND status = 'PENDING'"
+                + " AND claimed_until IS NOT NULL", instanceId);
     }
 
     private ClaimedAlert claimedAlert(ResultSet rs, int row) throws SQLException {

@@ -29,13 +29,11 @@ public class AlertProperties {
     /** Alerts claimed per poll. */
     private int batchSize = 20;
     /** How long a claimed alert is reserved for one instance; a dead instance's claim is taken over after it. */
-    private Duration claimLease = Duration.ofMinutes(2);
+    private Duration claimLease = Duration.ofSeconds(20);
     /** Directory with the editable templates ({template}.html and {template}.txt), read at every send. */
     private String templatesDir = "config/templates";
     /** Link into Jumio's portal; {scanReference} is replaced. Empty: no portal link. */
     private String portalUrlTemplate = "";
-    /** Name of this instance in claims; defaults to host name and process id. */
-    private String instanceId;
 
     /** Recipients and presentation of one category of alerts. */
     public static class Category {
@@ -138,6 +136,4 @@ public class AlertProperties {
     public void setTemplatesDir(String templatesDir) { this.templatesDir = templatesDir; }
     public String getPortalUrlTemplate() { return portalUrlTemplate; }
     public void setPortalUrlTemplate(String portalUrlTemplate) { this.portalUrlTemplate = portalUrlTemplate; }
-    public String getInstanceId() { return instanceId; }
-    public void setInstanceId(String instanceId) { this.instanceId = instanceId; }
 }

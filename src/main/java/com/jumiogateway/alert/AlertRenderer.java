@@ -144,7 +144,35 @@ public class AlertRenderer {
                 addresses(category.getBcc(), "bcc"),
                 subject,
                 html.compile(template(templateName + ".html")).execute(model),
-                text.compile(template(templateName + ".txt")).execute(model));
+                text.compile(template(templateName + ".txt")).execute(model),
+                messageId(alert.alertKey(), properties.getFrom()));
+    }
+
+    /**
+     * A Message-ID that is the same at every attempt for one alert ({@code <alert-RULE+SUBJECT@sender-domain>}):
+     * should an alert ever be sent twice (an instance died after the server accepted it, before it was marked
+     * SENT), mail systems can recognise and drop the repeat. A key with characters a Message-ID cannot carry is
+     * replaced by its SHA-256.
+     */
+    static String messageId(String alertKey, String from) {
+        String domain = "localhost";
+        int at = from == null ? -1 : from.lastIndexOf('@');
+        if (at >= 0) {
+            String candidate = from.substring(at + 1).replace(">", "").strip();
+            if (candidate.matches("[A-Za-z0-9.-]{1,200}")) {
+                domain = candidate;
+            }
+        }
+        String key = alertKey == null ? "" : alertKey.replace(':', '+');
+        if (!key.matches("[A-Za-z0-9._+-]{1,200}")) {
+            try {
+                key = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(String.valueOf(alertKey).getBytes(StandardCharsets.UTF_8)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return "<alert-" + key + "@" + domain + ">";
     }
 
     /** The configured subject with {tokens} replaced, on one line and of bounded length. */

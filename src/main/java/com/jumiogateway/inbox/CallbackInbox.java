@@ -1,7 +1,6 @@
 package com.jumiogateway.inbox;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.management.ManagementFactory;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -16,16 +15,28 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.jumiogateway.claims.ClaimHeartbeat;
+import com.jumiogateway.claims.ClaimQueue;
+import com.jumiogateway.claims.DatabaseErrors;
+import com.jumiogateway.claims.HeldClaims;
+import com.jumiogateway.claims.InstanceIdentity;
+import com.jumiogateway.logging.LogText;
+import java.util.ArrayList;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The database is the queue: the intake route inserts, the worker route claims, processes and marks rows.
- * Claims are leases, so a row claimed by an instance that died is taken over once the lease runs out.
+ * Claims are short leases renewed by the {@link ClaimHeartbeat} while a row is being processed, so a row claimed by
+ * an instance that died is taken over within one lease, and never while its instance still works on it. Every
+ * finishing update is fenced by {@code claimed_by}; the error steps never throw (when the database is away the row
+ * keeps its claim until the lease runs out, and is then found by the next poll).
  */
 @Component("callbackInbox")
-public class CallbackInbox {
+public class CallbackInbox implements ClaimQueue {
 
     public static final String ENTRY_ID_HEADER = "CallbackInboxId";
     public static final String KIND_HEADER = "CallbackKind";
@@ -38,20 +49,21 @@ public class CallbackInbox {
     private final Clock clock;
     private final String instanceId;
     private final AtomicLong lastBacklog = new AtomicLong();
+    private final HeldClaims<Long> held;
 
     private final InboxWriter writer;
     private final Map<String, io.micrometer.core.instrument.Counter> received = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CallbackInbox(JdbcTemplate jdbc, TransactionTemplate transactions, InboxProperties properties,
-                         MeterRegistry meters, Clock clock, InboxWriter writer) {
+                         MeterRegistry meters, Clock clock, InboxWriter writer, InstanceIdentity identity) {
         this.writer = writer;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.properties = properties;
         this.meters = meters;
         this.clock = clock;
-        this.instanceId = properties.getInstanceId() != null && !properties.getInstanceId().isBlank() ? properties.getInstanceId()
-                : ManagementFactory.getRuntimeMXBean().getName();
+        this.instanceId = identity.id();
+        this.held = new HeldClaims<>(clock);
         meters.gauge("gateway.inbox.backlog", lastBacklog);
     }
 
@@ -72,7 +84,50 @@ public class CallbackInbox {
     public List<InboxEntry> claim() {
         Instant now = clock.instant();
         Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
-        List<InboxEntry> claimed = transactions.execute(status -> {
+        List<InboxEntry> claimed;
+        try {
+            giveBackOrphans(now);
+            claimed = claimRows(now, leaseUntil);
+        } catch (DataAccessException | TransactionException e) {
+            // rows the failed transaction may still have committed are not held: their lease runs out
+            held.databaseUnavailable(log, "Callback inbox", e);
+            return List.of();
+        }
+        held.databaseAvailable(log, "Callback inbox");
+        if (claimed == null) {
+            return List.of();
+        }
+        held.hold(claimed.stream().map(InboxEntry::id).toList());
+        return claimed;
+    }
+
+    /**
+     * After a database outage: rows claimed under this name that no worker thread holds (their give-back failed, or
+     * a claim committed although we saw it fail) are given back, so the first poll after the outage finds them.
+     */
+    private void giveBackOrphans(Instant now) {
+        if (!held.takeOrphanCheck()) {
+            return;
+        }
+        try {
+            List<Long> holding = held.live();
+            List<Object> args = new ArrayList<>(List.of(Timestamp.from(now), instanceId, Timestamp.from(now)));
+            args.addAll(holding);
+            int released = jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE claimed_by = ?"
+                    + " AND status = 'CLAIMED' AND claimed_until > ?"
+                    + (holding.isEmpty() ? "" : " AND id NOT IN (" + HeldClaims.placeholders(holding.size()) + ")"),
+                    args.toArray());
+            if (released > 0) {
+                log.info("Callback inbox: {} claims left over from the database outage given back", released);
+            }
+        } catch (RuntimeException e) {
+            held.orphanCheckFailed();
+            throw e;
+        }
+    }
+
+    private List<InboxEntry> claimRows(Instant now, Timestamp leaseUntil) {
+        return transactions.execute(status -> {
             List<InboxEntry> rows = jdbc.query(
                     "SELECT id, kind, source_address, content_type, body, received_at, attempts FROM callback_inbox"
                             + " WHERE status = 'RECEIVED' OR (status = 'CLAIMED' AND claimed_until < ?)"
@@ -86,28 +141,44 @@ public class CallbackInbox {
             }
             return rows;
         });
-        return claimed == null ? List.of() : claimed;
     }
 
     /** Worker step: the claimed row was handled; its outcome (applied, duplicate, stale...) is kept with it. */
     public void markProcessed(@Header(ENTRY_ID_HEADER) long id, @Header("CallbackScanReference") String scanReference,
                               @Header("VerificationOutcome") String outcome) {
-        jdbc.update("UPDATE callback_inbox SET status = 'PROCESSED', processed_at = ?, scan_reference = ?, outcome = ?,"
-                        + " failure_reason = NULL, claimed_until = NULL WHERE id = ?",
-                Timestamp.from(clock.instant()), scanReference, outcome, id);
+        held.forget(id);
+        int updated = jdbc.update("UPDATE callback_inbox SET status = 'PROCESSED', processed_at = ?, scan_reference = ?,"
+                            + " outcome = ?, failure_reason = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?"
+                            + " AND status = 'CLAIMED'",
+                Timestamp.from(clock.instant()), scanReference, outcome, id, instanceId);
+        if (updated == 0) {
+            log.info("Callback inbox row {} was taken over by another instance before this one marked it", id);
+        }
     }
 
     /** Worker step: the row cannot be processed as it is; it stays stored for inspection and replay. */
     public void markFailed(Exchange exchange) {
         long id = exchange.getIn().getHeader(ENTRY_ID_HEADER, Long.class);
+        held.forget(id);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String reason = cause == null ? "unknown" : cause.getMessage();
+        // a database exception's message quotes SQL parameters (callback values): its class only
+        String reason = cause == null ? "unknown" : LogText.isDatabaseException(cause)
+                ? cause.getClass().getSimpleName() : cause.getMessage();
         if (reason != null && reason.length() > 1000) {
             reason = reason.substring(0, 1000);
         }
-        jdbc.update("UPDATE callback_inbox SET status = 'FAILED', processed_at = ?, failure_reason = ?,"
-                + " claimed_until = NULL WHERE id = ?", Timestamp.from(clock.instant()), reason, id);
         String kind = exchange.getIn().getHeader(KIND_HEADER, String.class);
+        try {
+            jdbc.update("UPDATE callback_inbox SET status = 'FAILED', processed_at = ?, failure_reason = ?,"
+                    + " claimed_until = NULL WHERE id = ? AND claimed_by = ? AND status = 'CLAIMED'",
+                    Timestamp.from(clock.instant()), reason, id, instanceId);
+        } catch (RuntimeException e) {
+            // an error step never throws: the row is given back after the outage (or its lease runs out)
+            held.outageSeen();
+            log.warn("Callback inbox row {} ({}) could not be marked FAILED ({}); given back once the database is back",
+                    id, kind, e.getClass().getSimpleName());
+            return;
+        }
         meters.counter("gateway.callbacks.failed", "kind", String.valueOf(kind)).increment();
         log.warn("Callback inbox row {} ({}) marked FAILED: {}", id, kind, cause == null ? "" : cause.getClass().getSimpleName());
     }
@@ -118,6 +189,7 @@ public class CallbackInbox {
      */
     public void retryLater(Exchange exchange) {
         long id = exchange.getIn().getHeader(ENTRY_ID_HEADER, Long.class);
+        held.forget(id);
         Integer attempts = exchange.getIn().getHeader("CallbackAttempts", Integer.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         meters.counter("gateway.worker.errors", "exception", cause == null ? "unknown" : cause.getClass().getSimpleName())
@@ -126,10 +198,51 @@ public class CallbackInbox {
             markFailed(exchange);
             return;
         }
+        // the database was away and is back (this update works): the next poll takes the row again
+        Duration delay = DatabaseErrors.connectionLost(cause) ? Duration.ZERO : properties.getRetryDelay();
         log.warn("Callback inbox row {} attempt {} hit {}; retrying in {}", id, attempts,
-                cause == null ? "an error" : cause.getClass().getSimpleName(), properties.getRetryDelay());
-        jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE id = ? AND status = 'CLAIMED'",
-                Timestamp.from(clock.instant().plus(properties.getRetryDelay())), id);
+                cause == null ? "an error" : cause.getClass().getSimpleName(), delay);
+        try {
+            jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE id = ? AND claimed_by = ? AND status = 'CLAIMED'",
+                    Timestamp.from(clock.instant().plus(delay)), id, instanceId);
+        } catch (RuntimeException e) {
+            // never throws (the database is likely away): the row is given back at the first poll after the outage
+            // (or, should this instance die first, no heartbeat renews it and its lease runs out)
+            held.outageSeen();
+            log.warn("Callback inbox row {} could not be given back now ({}); given back once the database is back", id,
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public String queueName() {
+        return "Callback inbox";
+    }
+
+    @Override
+    public Duration lease() {
+        return properties.getClaimLease();
+    }
+
+    @Override
+    public int renewHeld() {
+        int renewed = 0;
+        for (List<Long> slice : HeldClaims.slices(held.live())) {
+            List<Object> args = new ArrayList<>();
+            args.add(Timestamp.from(clock.instant().plus(properties.getClaimLease())));
+            args.add(instanceId);
+            args.addAll(slice);
+            renewed += jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'CLAIMED'"
+                    + " AND id IN (" + HeldClaims.placeholders(slice.size()) + ")", args.toArray());
+        }
+        return renewed;
+    }
+
+    @Override
+    public int releaseOwnStaleClaims() {
+        Timestamp now = Timestamp.from(clock.instant());
+        return jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'CLAIMED'"
+                + " AND claimed_until > ?", now, instanceId, now);
     }
 
     /** Puts one FAILED or PROCESSED row back in the queue, for example after a parser fix. Returns how many. */

@@ -10,13 +10,11 @@ public class InboxProperties {
     /** Rows claimed per poll. */
     private int batchSize = 100;
     /** How long a claim is held; a claim older than this (its instance died) is taken over. */
-    private Duration claimLease = Duration.ofMinutes(5);
+    private Duration claimLease = Duration.ofSeconds(20);
     /** A row that fails this many times for reasons other than bad input is marked FAILED. */
     private int maxAttempts = 10;
     /** Wait before a row that hit a transient error (database, bug) is tried again. */
     private Duration retryDelay = Duration.ofSeconds(30);
-    /** Name of this instance in claims; defaults to host name and process id. */
-    private String instanceId;
 
     public int getBatchSize() { return batchSize; }
     public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
@@ -26,6 +24,4 @@ public class InboxProperties {
     public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
     public Duration getRetryDelay() { return retryDelay; }
     public void setRetryDelay(Duration retryDelay) { this.retryDelay = retryDelay; }
-    public String getInstanceId() { return instanceId; }
-    public void setInstanceId(String instanceId) { this.instanceId = instanceId; }
 }

@@ -39,4 +39,39 @@ public final class LogText {
         String result = out == null ? (length == text.length() ? text : text.substring(0, length)) : out.toString();
         return length < text.length() ? result + "...(" + (text.length() - length) + " more characters)" : result;
     }
+
+    /** True when the exception or one of its causes comes from the database layer (whose messages quote values). */
+    public static boolean isDatabaseException(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (SafeThrowableConverter.isDatabaseException(t.getClass().getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The exception chain's types and messages on one bounded line, for a log line or a last_error column; any
+     * message of a chain that involves the database is withheld (class names only): PostgreSQL and H2 quote SQL
+     * parameters, that is callback values, and a wrapper often repeats its cause's message.
+     */
+    public static String describe(Throwable error) {
+        if (error == null) {
+            return "unknown error";
+        }
+        boolean database = isDatabaseException(error);
+        StringBuilder text = new StringBuilder();
+        Throwable current = error;
+        for (int depth = 0; current != null && depth < 4; depth++, current = current.getCause()) {
+            if (depth > 0) {
+                text.append(" <- ");
+            }
+            text.append(current.getClass().getSimpleName());
+            if (!database && current.getMessage() != null) {
+                text.append(": ").append(current.getMessage());
+            }
+        }
+        String line = sanitize(text.toString().replaceAll("\\p{Cntrl}+", " ").strip());
+        return line.length() > 1000 ? line.substring(0, 1000) : line;
+    }
 }

@@ -37,7 +37,7 @@ public class SafeThrowableConverter extends ThrowableHandlingConverter {
         return out.append(CoreConstants.LINE_SEPARATOR).toString();
     }
 
-    static boolean isDatabaseException(String className) {
+    public static boolean isDatabaseException(String className) {
         return DATABASE_PACKAGES.stream().anyMatch(className::startsWith);
     }
 

@@ -21,7 +21,14 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.jumiogateway.claims.ClaimQueue;
+import com.jumiogateway.claims.HeldClaims;
+import com.jumiogateway.logging.LogText;
+import java.time.Duration;
+import java.util.ArrayList;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -29,9 +36,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The pending registry and the poller's bookkeeping. The database is the queue: the poller claims due rows with
  * FOR UPDATE SKIP LOCKED and a lease, so any number of instances share the work, no row is polled by two instances at
  * once, and a claim of an instance that died is taken over when its lease runs out. Every outcome update is fenced
- * by {@code claimed_by}: an instance that lost its claim changes nothing.
+ * by {@code claimed_by}: an instance that lost its claim changes nothing. Leases are short and renewed by the
+ * {@link com.jumiogateway.claims.ClaimHeartbeat} while a claimed row waits for its turn or is being polled (a slow
+ * Jumio keeps its claim); the claims of an instance that died run out within one lease.
  */
-public class PendingTransactions {
+public class PendingTransactions implements ClaimQueue {
 
     public static final String ROW_PROPERTY = "PendingTransaction";
     private static final Logger log = LoggerFactory.getLogger(PendingTransactions.class);
@@ -54,6 +63,7 @@ public class PendingTransactions {
     private final String instanceId;
     private final AtomicLong unresolvedGauge = new AtomicLong();
     private final java.util.function.BooleanSupplier platformConfigured;
+    private final HeldClaims<String> held;
 
     public PendingTransactions(JdbcTemplate jdbc, TransactionTemplate transactions, ReconciliationProperties properties,
                                RetrievalSchedule schedule, RetrievalCredentials credentials, MeterRegistry meters,
@@ -74,6 +84,7 @@ public class PendingTransactions {
         this.meters = meters;
         this.clock = clock;
         this.instanceId = instanceId;
+        this.held = new HeldClaims<>(clock);
         meters.gauge("gateway.reconciliation.unresolved.current", unresolvedGauge);
     }
 
@@ -199,14 +210,54 @@ public class PendingTransactions {
             return List.of();
         }
         String kinds = netverify && platform ? "" : netverify ? " AND kind <> 'PLATFORM'" : " AND kind = 'PLATFORM'";
-        boolean probe = credentials.blocked();
-        if (probe && !credentials.takeProbe()) {
+        boolean probe;
+        List<PendingTransaction> claimed;
+        try {
+            probe = credentials.blocked();
+            if (probe && !credentials.takeProbe()) {
+                return List.of();
+            }
+            int limit = probe ? 1 : properties.effectiveBatchSize();
+            Instant now = clock.instant();
+            Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
+            giveBackOrphans();
+            claimed = claimRows(kinds, limit, now, leaseUntil);
+        } catch (DataAccessException | TransactionException e) {
+            held.databaseUnavailable(log, "Pending transactions", e);
             return List.of();
         }
-        int limit = probe ? 1 : properties.effectiveBatchSize();
-        Instant now = clock.instant();
-        Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
-        List<PendingTransaction> claimed = transactions.execute(status -> {
+        held.databaseAvailable(log, "Pending transactions");
+        if (claimed == null) {
+            return List.of();
+        }
+        held.hold(claimed.stream().map(PendingTransaction::scanReference).toList());
+        return probe ? claimed.stream().map(PendingTransaction::asProbe).toList() : claimed;
+    }
+
+    /** After a database outage: rows claimed under this name that this instance does not hold are given back. */
+    private void giveBackOrphans() {
+        if (!held.takeOrphanCheck()) {
+            return;
+        }
+        try {
+            List<String> holding = held.live();
+            List<Object> args = new ArrayList<>(List.of(instanceId));
+            args.addAll(holding);
+            int released = jdbc.update("UPDATE pending_transaction SET claimed_by = NULL, claimed_until = NULL"
+                    + " WHERE claimed_by = ? AND state = 'PENDING'"
+                    + (holding.isEmpty() ? "" : " AND scan_reference NOT IN (" + HeldClaims.placeholders(holding.size()) + ")"),
+                    args.toArray());
+            if (released > 0) {
+                log.info("Pending transactions: {} claims left over from the database outage given back", released);
+            }
+        } catch (RuntimeException e) {
+            held.orphanCheckFailed();
+            throw e;
+        }
+    }
+
+    private List<PendingTransaction> claimRows(String kinds, int limit, Instant now, Timestamp leaseUntil) {
+        return transactions.execute(status -> {
             List<PendingTransaction> rows = jdbc.query("SELECT " + COLUMNS + " FROM pending_transaction"
                             + " WHERE state = 'PENDING' AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)" + kinds
                             + " ORDER BY next_poll_at FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED",
@@ -217,10 +268,6 @@ public class PendingTransactions {
             }
             return rows;
         });
-        if (claimed == null) {
-            return List.of();
-        }
-        return probe ? claimed.stream().map(PendingTransaction::asProbe).toList() : claimed;
     }
 
     /**
@@ -240,6 +287,7 @@ public class PendingTransactions {
                         + " AND claimed_by = ? AND claimed_until > ? AND state = 'PENDING'",
                 Timestamp.from(now.plus(properties.getClaimLease())), row.scanReference(), instanceId, Timestamp.from(now));
         if (renewed == 0) {
+            held.forget(row.scanReference());
             log.debug("Pending transaction {} resolved or claim lost while queued: not polled", row.scanReference());
             return true;
         }
@@ -248,6 +296,7 @@ public class PendingTransactions {
 
     /** Jumio refused our credentials for this row's request: the attempt does not count, the row keeps its due time. */
     public void release(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row) {
+        held.forget(row.scanReference());
         jdbc.update("UPDATE pending_transaction SET claimed_by = NULL, claimed_until = NULL WHERE scan_reference = ?"
                 + " AND claimed_by = ?", row.scanReference(), instanceId);
     }
@@ -274,14 +323,25 @@ public class PendingTransactions {
         PendingTransaction row = exchange.getProperty(ROW_PROPERTY, PendingTransaction.class);
         Integer code = exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String error = cause != null ? cause.getClass().getSimpleName() + ": " + safe(cause.getMessage())
-                : "HTTP " + code;
+        // a database exception's message quotes SQL parameters (personal values): its class only
+        String error = cause != null ? safe(LogText.describe(cause)) : "HTTP " + code;
         meters.counter("gateway.reconciliation.polls", "outcome", cause != null ? "ERROR" : "HTTP_" + code).increment();
         log.warn("Retrieval of {} (attempt {}) failed: {}; backing off", row.scanReference(), row.attempts() + 1, error);
-        return advance(row, cause != null ? "ERROR" : "HTTP_" + code, error, true);
+        try {
+            return advance(row, cause != null ? "ERROR" : "HTTP_" + code, error, true);
+        } catch (RuntimeException e) {
+            // an error step never throws (the database is likely away): no heartbeat renews the claim, its lease
+            // runs out and the transaction is polled again
+            held.forget(row.scanReference());
+            held.outageSeen();
+            log.warn("Pending transaction {}: failed attempt not recorded ({}); given back once the database is back",
+                    row.scanReference(), e.getClass().getSimpleName());
+            return "NOT_RECORDED";
+        }
     }
 
     private String advance(PendingTransaction row, String status, String error, boolean isError) {
+        held.forget(row.scanReference());
         Instant now = clock.instant();
         int attemptsDone = row.attempts() + 1;
         int errors = isError ? row.consecutiveErrors() + 1 : 0;
@@ -335,6 +395,7 @@ public class PendingTransactions {
      */
     public void completed(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row,
                           @ExchangeProperty("JumioStatus") String jumioStatus) {
+        held.forget(row.scanReference());
         Instant now = clock.instant();
         String state = "FAILED".equals(jumioStatus) ? "FAILED" : "RESOLVED";
         meters.counter("gateway.reconciliation.polls", "outcome", String.valueOf(jumioStatus)).increment();
@@ -343,6 +404,36 @@ public class PendingTransactions {
                         + " updated_at = ? WHERE scan_reference = ? AND claimed_by = ?",
                 Timestamp.from(now), instanceId, jumioStatus, Timestamp.from(now), row.scanReference(), instanceId);
         resolve(row.scanReference(), state, "RETRIEVAL");
+    }
+
+    @Override
+    public String queueName() {
+        return "Pending transactions";
+    }
+
+    @Override
+    public Duration lease() {
+        return properties.getClaimLease();
+    }
+
+    @Override
+    public int renewHeld() {
+        int renewed = 0;
+        for (List<String> slice : HeldClaims.slices(held.live())) {
+            List<Object> args = new ArrayList<>();
+            args.add(Timestamp.from(clock.instant().plus(properties.getClaimLease())));
+            args.add(instanceId);
+            args.addAll(slice);
+            renewed += jdbc.update("UPDATE pending_transaction SET claimed_until = ? WHERE claimed_by = ? AND state = 'PENDING'"
+                    + " AND scan_reference IN (" + HeldClaims.placeholders(slice.size()) + ")", args.toArray());
+        }
+        return renewed;
+    }
+
+    @Override
+    public int releaseOwnStaleClaims() {
+        return jdbc.update("UPDATE pending_transaction SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?"
+                + " AND state = 'PENDING'", instanceId);
     }
 
     private long countUnresolved() {

@@ -18,7 +18,7 @@ public class ReconciliationProperties {
     /** Parallel requests per instance. */
     private int threads = 2;
     /** A claim not finished within this time (instance died) is taken over by another instance. */
-    private Duration claimLease = Duration.ofMinutes(5);
+    private Duration claimLease = Duration.ofSeconds(20);
     /** Jumio finishes a dropped-off transaction this long after its last update. */
     private Duration jumioFinishTime = Duration.ofMinutes(15);
     /** Extra wait after token lifetime plus Jumio's finish time before a callback counts as missed. */
@@ -39,8 +39,6 @@ public class ReconciliationProperties {
     private Duration maxErrorBackoff = Duration.ofHours(1);
     /** While Jumio refuses our credentials (401/403): one probe request per this interval across the service. */
     private Duration credentialsProbeInterval = Duration.ofMinutes(10);
-    /** Name of this instance in claims; defaults to gateway.worker.instance-id, then host name and process id. */
-    private String instanceId;
 
     /** Requests per second this instance may send. */
     public double perInstanceRate() {
@@ -87,6 +85,4 @@ public class ReconciliationProperties {
     public void setMaxErrorBackoff(Duration maxErrorBackoff) { this.maxErrorBackoff = maxErrorBackoff; }
     public Duration getCredentialsProbeInterval() { return credentialsProbeInterval; }
     public void setCredentialsProbeInterval(Duration credentialsProbeInterval) { this.credentialsProbeInterval = credentialsProbeInterval; }
-    public String getInstanceId() { return instanceId; }
-    public void setInstanceId(String instanceId) { this.instanceId = instanceId; }
 }

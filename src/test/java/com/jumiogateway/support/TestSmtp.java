@@ -96,9 +96,30 @@ public final class TestSmtp {
         return counts;
     }
 
-    /** Distinct messages received (copies for several recipients share a Message-ID), by Message-ID. */
+    /**
+     * Distinct messages received (copies for several recipients share a Message-ID), by Message-ID. The gateway
+     * gives every alert a stable Message-ID, so a message sent twice shows as the same Message-ID twice in one
+     * mailbox: that fails here at once, so no caller can mistake a repeated send for one message.
+     */
     public synchronized Map<String, MimeMessage> emails() {
+        assertNothingSentTwice();
         return received().stream().collect(Collectors.toMap(TestSmtp::messageId, m -> m, (a, b) -> a, TreeMap::new));
+    }
+
+    /** Fails when a mailbox holds two copies with one Message-ID (the same alert sent twice). */
+    public synchronized void assertNothingSentTwice() {
+        if (server == null) {
+            return;
+        }
+        for (GreenMailUser user : server.getUserManager().listUser()) {
+            Map<String, Long> copies = server.findReceivedMessages(u -> u.getEmail().equals(user.getEmail()), m -> true)
+                    .collect(Collectors.groupingBy(TestSmtp::messageId, Collectors.counting()));
+            copies.forEach((id, count) -> {
+                if (count > 1) {
+                    throw new AssertionError("Message " + id + " reached " + user.getEmail() + " " + count + " times");
+                }
+            });
+        }
     }
 
     /** Waits until at least {@code copies} copies arrived. */

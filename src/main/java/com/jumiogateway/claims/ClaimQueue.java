@@ -1,0 +1,23 @@
+package com.jumiogateway.claims;
+
+import java.time.Duration;
+
+/**
+ * A database table used as a queue with leased claims (callback inbox, alert outbox, pending transactions). The
+ * {@link ClaimHeartbeat} renews the leases of the rows this instance is still working on and, for a stable instance
+ * name, gives back at start-up the claims its previous life left behind.
+ */
+public interface ClaimQueue {
+
+    /** For logs: which queue. */
+    String queueName();
+
+    /** How long a claim of this queue lasts without renewal. */
+    Duration lease();
+
+    /** Extends the lease of every row this instance holds and still works on; returns how many were renewed. */
+    int renewHeld();
+
+    /** Start-up of a stable instance name: claims under this name are leftovers of a previous life; gives them back. */
+    int releaseOwnStaleClaims();
+}
