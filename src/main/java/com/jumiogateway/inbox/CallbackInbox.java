@@ -73,7 +73,13 @@ public class CallbackInbox implements ClaimQueue {
      */
     public void store(@Header(KIND_HEADER) String kind, @Header("CallbackSourceAddress") String sourceAddress,
                       @Header("CallbackContentType") String contentType, @Header("CallbackBody") byte[] body) {
-        writer.write(kind, sourceAddress, contentType, body);
+        try {
+            writer.write(kind, sourceAddress, contentType, body);
+        } catch (com.jumiogateway.intake.CallbackRefusedException e) {
+            // the database refused this callback's own values (its neighbours in the batch were stored): 422
+            meters.counter("gateway.callbacks.refused", "reason", e.getReason()).increment();
+            throw e;
+        }
         received.computeIfAbsent(String.valueOf(kind), k -> meters.counter("gateway.callbacks.received", "kind", k)).increment();
     }
 

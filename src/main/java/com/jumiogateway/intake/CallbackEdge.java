@@ -76,7 +76,7 @@ public class CallbackEdge {
 
     /**
      * Who may send a body: refuses a caller not on the allowlist (403), a declared body over the limit (413) and a
-     * Content-Type longer than the inbox stores (431: it would fail the group commit it shares with other callers),
+     * Content-Type longer than the inbox column stores (431, rather than a failed insert),
      * from the peer address and headers only.
      */
     public Admission admit(String peer, Enumeration<String> forwardedFor, long declaredLength, String contentType) {

@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
@@ -32,8 +31,10 @@ class WriterSurvivesErrorTest {
 
     static volatile boolean failing;
 
-    /** Wraps the pool: while failing, statements on the writer threads' connections throw an OutOfMemoryError. */
-    @TestConfiguration
+    /**
+     * Wraps the pool: while failing, statements on the writer threads' connections throw an OutOfMemoryError. Only
+     * in the instance this test starts (a plain class handed to it, so no component scan ever picks it up).
+     */
     static class ErrorInWriter {
         @Bean
         static BeanPostProcessor errorInWriterDataSource() {
