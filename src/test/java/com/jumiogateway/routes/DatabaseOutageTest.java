@@ -90,10 +90,15 @@ class DatabaseOutageTest {
             // Jumio: sends each callback until it is answered 200
             AtomicInteger acknowledged = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
+            java.util.concurrent.CountDownLatch cutMade = new java.util.concurrent.CountDownLatch(1);
             AtomicReference<Throwable> feederFailed = new AtomicReference<>();
             Thread feeder = new Thread(() -> {
                 try {
                     for (int i = 0; i < CALLBACKS; i++) {
+                        if (i == CALLBACKS / 3) {
+                            // the database is cut while the first third is still being processed and alerted
+                            cutMade.await();
+                        }
                         HttpResponse<String> answer;
                         do {
                             answer = instance.postCallback("/callbacks/netverify", callback(i));
@@ -111,9 +116,14 @@ class DatabaseOutageTest {
             feeder.start();
 
             // cut while callbacks are being stored and processed and alerts sent
-            await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.get() >= 30 && smtp.received().size() >= 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.get() >= CALLBACKS / 3);
+            long processedBeforeCut = jdbc.queryForObject("SELECT COUNT(*) FROM verification_result", Long.class);
+            int mailedBeforeCut = smtp.received().size();
             proxy.stop();
             Instant cut = Instant.now();
+            cutMade.countDown();
+            System.out.printf("cut after %d callbacks acknowledged, %d processed, %d alerts mailed%n",
+                    acknowledged.get(), processedBeforeCut, mailedBeforeCut);
             // a few seconds: until Jumio has been refused (503, about one second each) four times
             await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() >= 4);
             proxy.start();
