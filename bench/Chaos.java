@@ -74,6 +74,7 @@ public class Chaos {
     static final int RETRY_MAX = Integer.parseInt(env("RETRY_MAX", "10"));
     static final double RETRY_MAX_DELAY = Double.parseDouble(env("RETRY_MAX_DELAY", "30"));
     static final int SWEEP_MAX = Integer.parseInt(env("SWEEP_MAX", "5"));
+    static final int IN_FLIGHT = Integer.parseInt(env("IN_FLIGHT", "64"));
     static final double DRAIN_TIMEOUT = Double.parseDouble(env("DRAIN_TIMEOUT", "600"));
     static final int PORT = Integer.parseInt(env("PORT", "18181"));
     static final int SMTP_PORT = Integer.parseInt(env("SMTP_PORT", "18125"));
@@ -252,6 +253,9 @@ public class Chaos {
     static final AtomicLong outstanding = new AtomicLong();
     static final Map<String, Map<String, AtomicInteger>> non200 = new ConcurrentHashMap<>();
     static final ScheduledExecutorService retries = Executors.newScheduledThreadPool(2);
+    // Like any real sender, Jumio has a bounded number of requests open at once: when answers are slow, sending
+    // slows down instead of piling up thousands of connections (which would measure this program, not the service).
+    static final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(IN_FLIGHT);
 
     static void send(Delivery d, int attempt, int maxAttempts) {
         outstanding.incrementAndGet();
@@ -260,12 +264,14 @@ public class Chaos {
         // Jumio reaches the service through a load balancer: spread first attempts, move a retry to the next instance
         Instance target = instances.get(Math.floorMod(d.ref + attempt, instances.size()));
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port + "/callbacks/netverify"))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("X-Forwarded-For", JUMIO_ADDRESS)
                 .POST(HttpRequest.BodyPublishers.ofString(d.body)).build();
+        inFlight.acquireUninterruptibly();
         double sentAt = seconds();
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            inFlight.release();
             try {
                 if (error == null && response.statusCode() == 200) {
                     if (d.acks.incrementAndGet() == 1) {
@@ -376,8 +382,11 @@ public class Chaos {
         say("instance %s (pid %d) killed with SIGKILL", instance.name, pid);
         LockSupport.parkNanos((long) (down * 1e9));
         instance.start();
-        instance.awaitUp(Duration.ofSeconds(180));
-        f.end = seconds();
+        try {
+            instance.awaitUp(Duration.ofSeconds(600));
+        } finally {
+            f.end = seconds();
+        }
         f.note = String.format("instance %s killed at +%.0fs, answering again at +%.0fs", instance.name, f.start, f.end);
         say("instance %s restarted (pid %d) and answering", instance.name, instance.process.pid());
     }
@@ -731,7 +740,7 @@ public class Chaos {
                     return;
                 }
             }
-            double lastEnd = faults.stream().mapToDouble(f -> f.end).max().orElse(0);
+            double lastEnd = faults.stream().mapToDouble(f -> Double.isNaN(f.end) ? seconds() : f.end).max().orElse(0);
             Instant lastEndInstant = Instant.now().minusNanos((long) ((seconds() - lastEnd) * 1e9));
             while (!Thread.currentThread().isInterrupted()) {
                 Backlog b = backlog();
@@ -771,7 +780,7 @@ public class Chaos {
         for (Thread t : faultThreads) {
             t.join();
         }
-        double lastFaultEnd = faults.stream().mapToDouble(f -> f.end).max().orElse(0);
+        double lastFaultEnd = faults.stream().mapToDouble(f -> Double.isNaN(f.end) ? seconds() : f.end).max().orElse(0);
         say("all sends answered; faults over (last ended at +%.1fs); waiting until drained (timeout %.0f s)", lastFaultEnd, DRAIN_TIMEOUT);
 
         double drainedAt = Double.NaN;
