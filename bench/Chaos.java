@@ -633,7 +633,16 @@ public class Chaos {
 
     // ---- main -----------------------------------------------------------------------------------------------------
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(2); // the shutdown hook stops the instances; pool threads would keep the JVM alive
+        }
+    }
+
+    static void run(String[] args) throws Exception {
         // GreenMail's own logging and a client hanging up on it (the killed instance) are not this run's output
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
@@ -716,7 +725,7 @@ public class Chaos {
         }
         for (Instance instance : instances) {
             instance.start();
-            instance.awaitUp(Duration.ofSeconds(180)); // one after the other: the first one migrates the schema
+            instance.awaitUp(Duration.ofSeconds(600)); // one after the other: the first one migrates the schema
         }
         t0 = System.nanoTime();
         say("instances up, load starts");
