@@ -694,7 +694,7 @@ public class Chaos {
         for (int i = 0; i < count; i++) {
             String name = String.valueOf((char) ('a' + i));
             Map<String, String> env = new LinkedHashMap<>(common);
-            env.put("GATEWAY_WORKER_INSTANCE_ID", "chaos-" + name);
+            env.put("GATEWAY_INSTANCE_ID", "chaos-" + name); // stable: a restarted instance takes its own claims back at once
             instances.add(new Instance(name, PORT + i, env));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> instances.forEach(i -> {
