@@ -1036,8 +1036,13 @@ public class Chaos {
                 kills = faults.stream().filter(f -> f.phase.equals("instance-killed"))
                         .map(f -> String.format("+%.1fs", f.start)).toList().toString();
             }
-            System.out.printf("lost callbacks were first answered 200 between +%.1fs and +%.1fs (instance killed at %s)%n",
-                    ackTimes[0], ackTimes[ackTimes.length - 1], kills);
+            // a lost body may have several deliveries (exact duplicates), of which only some were lost
+            StringBuilder times = new StringBuilder();
+            for (int i = 0; i < Math.min(20, ackTimes.length); i++) {
+                times.append(String.format(" +%.1fs", ackTimes[i]));
+            }
+            System.out.printf("first 200 of the deliveries with a lost body at:%s%s (instance killed at %s)%n",
+                    times, ackTimes.length > 20 ? " ..." : "", kills);
         }
 
         check(neverAcked == 0, "callbacks never answered 200");
