@@ -680,7 +680,7 @@ public class Chaos {
             Path h2 = work.resolve("h2-" + epoch);
             Files.createDirectories(h2);
             // the embedded default (config/application.yaml), in a fresh directory
-            jdbcUrl = "jdbc:h2:file:" + h2.resolve("gateway") + ";AUTO_SERVER=FALSE";
+            jdbcUrl = "jdbc:h2:file:" + h2.resolve("gateway") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
             common.put("GATEWAY_DB_URL", jdbcUrl);
         }
         common.put("GATEWAY_ALLOWLIST_TRUSTED_PROXIES", "127.0.0.1"); // the run plays Jumio behind a proxy on loopback

@@ -280,7 +280,7 @@ public class TransactionRequests {
             status = 503;
             error = "unavailable";
             message = "Storage is unavailable; please retry";
-            log.error("Database unavailable on {}: {}", exchange.getFromRouteId(), cause.getClass().getSimpleName());
+            log.warn("Database unavailable on {}: {}", exchange.getFromRouteId(), cause.getClass().getSimpleName());
         } else {
             status = 500;
             error = "internal";
