@@ -1,4 +1,4 @@
-package com.jumiogateway.durability;
+package com.jumiogateway.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,9 +9,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Any H2 file URL, not only the default one, gets WRITE_DELAY=0 (each commit in the file before the 200): an
- * operator pointing GATEWAY_DB_URL at another H2 file keeps the guarantee CrashRecoveryTest proves for the default.
+ * operator pointing GATEWAY_DB_URL at another H2 file keeps the guarantee com.jumiogateway.durability.CrashRecoveryTest proves for the default.
  */
 class H2CommitDurabilityTest {
+
+    @Test
+    void theUrlIsRewrittenOnlyWhenItLacksWriteDelayZero() {
+        String shipped = "jdbc:h2:file:./data/gateway;AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        assertThat(H2CommitDurability.needsRewrite(shipped)).isFalse();
+        assertThat(H2CommitDurability.needsRewrite("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1")).isFalse();
+        assertThat(H2CommitDurability.needsRewrite("jdbc:postgresql://db/test")).isFalse();
+        assertThat(H2CommitDurability.needsRewrite("jdbc:h2:file:./other")).isTrue();
+        assertThat(H2CommitDurability.durable("jdbc:h2:file:./other;write_delay=500;AUTO_SERVER=FALSE"))
+                .isEqualTo("jdbc:h2:file:./other;AUTO_SERVER=FALSE;WRITE_DELAY=0");
+    }
 
     @Test
     void anH2FileDatabaseWithAWriteDelayGetsNoneOnceTheServiceStarts() {
