@@ -45,15 +45,17 @@ class VerificationResultTest extends GatewayTestSupport {
     private static Path copyOfRoutesWithTargetsEditedDown() {
         try {
             Path copy = Files.createTempDirectory("edited-routes");
+            // deleted at exit in reverse order of registration: the files, then the directory
+            copy.toFile().deleteOnExit();
             try (Stream<Path> files = Files.list(Path.of("routes"))) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
                     Files.copy(file, copy.resolve(file.getFileName()));
+                    copy.resolve(file.getFileName()).toFile().deleteOnExit();
                 }
             }
             Path fanOut = copy.resolve("verification-result.camel.yaml");
             Files.write(fanOut, withTargetsReplaced(Files.readAllLines(fanOut, StandardCharsets.UTF_8)),
                     StandardCharsets.UTF_8);
-            copy.toFile().deleteOnExit();
             return copy;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
