@@ -10,11 +10,13 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.jumiogateway.api.BadRequestException;
 import com.jumiogateway.claims.ClaimHeartbeat;
 import com.jumiogateway.claims.ClaimQueue;
 import com.jumiogateway.claims.DatabaseErrors;
@@ -41,6 +43,8 @@ public class CallbackInbox implements ClaimQueue {
     public static final String ENTRY_ID_HEADER = "CallbackInboxId";
     public static final String KIND_HEADER = "CallbackKind";
     private static final Logger log = LoggerFactory.getLogger(CallbackInbox.class);
+    /** The states of a stored callback (column callback_inbox.status). */
+    private static final Set<String> STATUSES = Set.of("RECEIVED", "CLAIMED", "PROCESSED", "FAILED");
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -266,9 +270,12 @@ public class CallbackInbox implements ClaimQueue {
         return count;
     }
 
-    /** Stored callbacks by status (default FAILED), newest first, without their bodies. */
+    /** Stored callbacks by status (default FAILED), newest first, without their bodies; 400 for an unknown status. */
     public List<Map<String, Object>> list(@Header("status") String status) {
         String wanted = status == null || status.isBlank() ? "FAILED" : status.trim().toUpperCase(java.util.Locale.ROOT);
+        if (!STATUSES.contains(wanted)) {
+            throw new BadRequestException("status must be RECEIVED, CLAIMED, PROCESSED or FAILED");
+        }
         return jdbc.queryForList("SELECT id, kind, source_address, content_type, received_at, status, attempts,"
                 + " processed_at, scan_reference, outcome, failure_reason FROM callback_inbox WHERE status = ?"
                 + " ORDER BY id DESC FETCH FIRST 500 ROWS ONLY", wanted);

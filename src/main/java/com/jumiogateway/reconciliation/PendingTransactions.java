@@ -131,7 +131,7 @@ public class PendingTransactions implements ClaimQueue {
         return view;
     }
 
-    /** Fan-out target: a result was stored for a scan reference, by callback or by retrieval; polling stops. */
+    /** Gateway step of the fan-out, not a team target: a result was stored (callback or retrieval); polling stops. */
     public void resolved(@Body VerificationResult result) {
         String state = result.decision() == Decision.FAILED ? "FAILED" : "RESOLVED";
         if (resolve(result.scanReference(), state, result.source().name())) {
@@ -390,7 +390,7 @@ public class PendingTransactions implements ClaimQueue {
     }
 
     /**
-     * A final status was handled (DONE: the result went through the fan-out; FAILED: recorded). The fan-out target
+     * A final status was handled (DONE: the result went through the fan-out; FAILED: recorded). The fan-out step
      * has normally resolved the row already; this records the attempt and makes sure polling stops.
      */
     public void completed(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row,

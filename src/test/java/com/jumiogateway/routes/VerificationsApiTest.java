@@ -51,6 +51,25 @@ class VerificationsApiTest extends GatewayTestSupport {
     }
 
     @Test
+    void unknownCallbackStatusIsTheSame400AsForAlertsAndTransactions() {
+        HttpResponse<String> callbacks = apiGet("/api/callbacks?status=LOST");
+        HttpResponse<String> alerts = apiGet("/api/alerts?status=LOST");
+        HttpResponse<String> transactions = apiGet("/api/transactions?state=LOST");
+
+        for (HttpResponse<String> answer : java.util.List.of(callbacks, alerts, transactions)) {
+            assertThat(answer.statusCode()).as(answer.uri() + " " + answer.body()).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            assertThat(readJson(answer.body()).path("error").asText()).as(answer.uri().toString()).isEqualTo("bad-request");
+        }
+        assertThat(readJson(callbacks.body()).path("message").asText())
+                .isEqualTo("status must be RECEIVED, CLAIMED, PROCESSED or FAILED");
+        assertThat(callbacks.body()).doesNotContain("LOST");
+        // known statuses, in any case, still list
+        assertThat(apiGet("/api/callbacks?status=processed").statusCode()).isEqualTo(200);
+        assertThat(apiGet("/api/callbacks").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void healthIsOpenAndShowsDatabaseAndInboxBacklogToAuthenticatedCallers() {
         HttpResponse<String> open = get("/actuator/health", null);
         HttpResponse<String> health = get("/actuator/health", basic("tester", "test-password"));
