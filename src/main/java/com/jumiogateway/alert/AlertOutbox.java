@@ -3,6 +3,7 @@ package com.jumiogateway.alert;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jumiogateway.api.BadRequestException;
 import com.jumiogateway.result.VerificationResult;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -356,7 +357,7 @@ public class AlertOutbox implements ClaimQueue {
     /**
      * API: alerts with their state, newest first (at most 500), optionally of one status.
      *
-     * @throws IllegalArgumentException for a status other than PENDING, SENT or FAILED
+     * @throws BadRequestException (answered 400 by http-errors) for a status other than PENDING, SENT or FAILED
      */
     public List<AlertView> list(@Header("status") String status) {
         String sql = "SELECT id, alert_key, rule, category, scan_reference, status, attempts, next_attempt_at, last_error,"
@@ -366,7 +367,7 @@ public class AlertOutbox implements ClaimQueue {
         }
         String wanted = status.trim().toUpperCase(Locale.ROOT);
         if (!STATUSES.contains(wanted)) {
-            throw new IllegalArgumentException("status must be PENDING, SENT or FAILED");
+            throw new BadRequestException("status must be PENDING, SENT or FAILED");
         }
         return jdbc.query(sql + " WHERE status = ? ORDER BY id DESC FETCH FIRST 500 ROWS ONLY", AlertOutbox::view, wanted);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jumiogateway.api.BadRequestException;
 import com.jumiogateway.reconciliation.JumioApiProperties;
 import com.jumiogateway.reconciliation.JumioApiProperties.DataCenter;
 import com.jumiogateway.reconciliation.PendingTransactions;
@@ -251,12 +252,9 @@ public class TransactionRequests {
 
     // --- GET /api/transactions --------------------------------------------------------------------------------
 
+    /** An unknown state: PendingTransactions throws BadRequestException, answered 400 bad-request by errorAnswer. */
     public String list(@Header("state") String state) {
-        try {
-            return json(pending.list(state));
-        } catch (IllegalArgumentException e) {
-            throw badRequest(e.getMessage());
-        }
+        return json(pending.list(state));
     }
 
     // --- errors -----------------------------------------------------------------------------------------------
@@ -271,6 +269,11 @@ public class TransactionRequests {
             status = api.getStatus();
             error = api.getError();
             message = api.getMessage();
+        } else if (cause instanceof BadRequestException bad) {
+            // the caller's mistake found by a shared bean: the same 400 as http-errors' bad-request
+            status = 400;
+            error = "bad-request";
+            message = bad.getMessage();
         } else if (isTransport(cause)) {
             status = 504;
             error = "jumio-unreachable";

@@ -1,5 +1,6 @@
 package com.jumiogateway.reconciliation;
 
+import com.jumiogateway.api.BadRequestException;
 import com.jumiogateway.reconciliation.JumioApiProperties.DataCenter;
 import com.jumiogateway.result.CallbackKind;
 import com.jumiogateway.result.Decision;
@@ -165,7 +166,7 @@ public class PendingTransactions implements ClaimQueue {
                     .stream().map(PendingTransactions::view).toList();
         }
         if (!List.of("PENDING", "RESOLVED", "UNRESOLVED", "FAILED").contains(wanted)) {
-            throw new IllegalArgumentException("state must be one of pending, resolved, unresolved, failed, all");
+            throw new BadRequestException("state must be one of pending, resolved, unresolved, failed, all");
         }
         return jdbc.queryForList(VIEW_SELECT + " WHERE state = ? ORDER BY created_at DESC FETCH FIRST 500 ROWS ONLY",
                 wanted).stream().map(PendingTransactions::view).toList();

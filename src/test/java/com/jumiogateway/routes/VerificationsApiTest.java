@@ -63,7 +63,12 @@ class VerificationsApiTest extends GatewayTestSupport {
         }
         assertThat(readJson(callbacks.body()).path("message").asText())
                 .isEqualTo("status must be RECEIVED, CLAIMED, PROCESSED or FAILED");
-        assertThat(callbacks.body()).doesNotContain("LOST");
+        assertThat(readJson(alerts.body()).path("message").asText()).isEqualTo("status must be PENDING, SENT or FAILED");
+        assertThat(readJson(transactions.body()).path("message").asText())
+                .isEqualTo("state must be one of pending, resolved, unresolved, failed, all");
+        for (HttpResponse<String> answer : java.util.List.of(callbacks, alerts, transactions)) {
+            assertThat(answer.body()).as(answer.uri().toString()).doesNotContain("LOST");
+        }
         // known statuses, in any case, still list
         assertThat(apiGet("/api/callbacks?status=processed").statusCode()).isEqualTo(200);
         assertThat(apiGet("/api/callbacks").statusCode()).isEqualTo(200);
