@@ -56,6 +56,23 @@ class RouteDefinitionsTest extends GatewayTestSupport {
         assertThat(problems).as(file + " against schema/camelYamlDsl.json").isEmpty();
     }
 
+    @ParameterizedTest
+    @MethodSource("routeFiles")
+    void errorHandlingIsDecidedOnlyInErrorHandlingCamelYaml(Path file) throws IOException {
+        JsonNode definitions = yaml.readTree(file.toFile());
+        boolean errorHandlingFile = file.getFileName().toString().equals("error-handling.camel.yaml");
+        for (JsonNode definition : definitions) {
+            if (errorHandlingFile) {
+                assertThat(definition.has("routeConfiguration")).as(file + ": only route configurations").isTrue();
+            } else {
+                assertThat(definition.has("routeConfiguration")).as(file + ": route configurations belong in"
+                        + " error-handling.camel.yaml").isFalse();
+                assertThat(definition.toString()).as(file + ": errors are handled by the route configurations,"
+                        + " not inside a route").doesNotContain("\"doTry\"").doesNotContain("\"onException\"");
+            }
+        }
+    }
+
     @Test
     void serviceStartsWithEveryRouteFromDiskAndEachRouteHasAnId() throws IOException {
         List<String> declared;
