@@ -13,6 +13,9 @@
 #                                              config/application.yaml, in a fresh directory under target/
 # Each intake round also prints the service's CPU time per stored callback (less sensitive to a busy machine).
 set -euo pipefail
+# API credentials of the throwaway instance: a fresh random password per run, handed over in the environment
+API_PASSWORD=${BENCH_API_PASSWORD:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}
+export GATEWAY_API_USERNAME=bench GATEWAY_API_PASSWORD="$API_PASSWORD"
 cd "$(dirname "$0")/.."
 WARMUP=${WARMUP:-20}; MEASURE=${MEASURE:-20}; ROUNDS=${ROUNDS:-2}; CONNECTIONS=${CONNECTIONS:-32}
 PACED=${PACED:-40}; PORT=${PORT:-18080}; WORKER=${WORKER:-on}; DB=${DB:-postgresql}
@@ -29,7 +32,7 @@ args=(--server.port="$PORT" --gateway.allowlist.allow-loopback=true
   --spring.config.additional-location="file:$root/config/"
   --camel.main.routes-include-pattern="file:$root/routes/*.camel.yaml,file:$root/bench/noop.camel.yaml"
   --gateway.alerts.templates-dir="$root/config/templates"
-  --gateway.api.username=bench --gateway.api.password=bench --logging.level.verification-result=WARN
+  --logging.level.verification-result=WARN
   --gateway.worker.enabled="$([ "$WORKER" = off ] && echo false || echo true)")
 if [ "$DB" = h2 ]; then
   # the default datasource URL (./data/gateway) resolves inside this directory
@@ -51,7 +54,7 @@ for _ in $(seq 1 90); do curl -sf "$base/actuator/health" >/dev/null && break; s
 
 # CPU time (ms) the service has used so far
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$pid/stat"; }
-backlog() { curl -s -u bench:bench "$base/actuator/health" | sed -E 's/.*"pending":([0-9]+).*/\1/'; }
+backlog() { curl -s -u "bench:$API_PASSWORD" "$base/actuator/health" | sed -E 's/.*"pending":([0-9]+).*/\1/'; }
 # prints "<requests/s> <p99 ms> <non-2xx count>"
 load() { # path seconds [pace_ms]
   local out
@@ -95,5 +98,5 @@ read -r rps p99 err < <(load /callbacks/netverify "$PACED" "$pace")
 wait "$sampler" || true
 printf "paced: achieved %.0f callbacks/s, p99 %s ms, non-2xx %s; backlog at the end %s\n" "$rps" "$p99" "$err" "$(backlog)"
 start=$(date +%s); drain; echo "backlog drained $(( $(date +%s) - start ))s after the load stopped"
-stored=$(curl -s -u bench:bench "$base/actuator/prometheus" | awk '/^gateway_callbacks_received_total/ {s+=$2} END {printf "%d", s}')
+stored=$(curl -s -u "bench:$API_PASSWORD" "$base/actuator/prometheus" | awk '/^gateway_callbacks_received_total/ {s+=$2} END {printf "%d", s}')
 echo "callbacks stored during the run: $stored"
