@@ -2,7 +2,6 @@ package com.jumiogateway.netverify;
 
 import com.jumiogateway.form.JumioValues;
 import com.jumiogateway.enrich.CountryNames;
-import com.jumiogateway.enrich.RejectReasonCatalog;
 import com.jumiogateway.result.CallbackKind;
 import com.jumiogateway.result.Decision;
 import com.jumiogateway.result.ResultSource;

@@ -3,7 +3,7 @@ package com.jumiogateway.platform;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jumiogateway.enrich.CountryNames;
 import com.jumiogateway.reconciliation.JumioApiProperties;
-import com.jumiogateway.reconciliation.PendingTransactions;
+import com.jumiogateway.reconciliation.PlatformPolling;
 import com.jumiogateway.result.VerificationResultStore;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -44,10 +44,20 @@ class PlatformConfiguration {
         return new PlatformResults(mapper, properties, countryNames, clock);
     }
 
-    @Bean("platformTransactions")
-    PlatformTransactions platformTransactions(ObjectMapper mapper, PlatformProperties properties, PlatformApi api,
-                                              PendingTransactions pending, VerificationResultStore results,
-                                              JdbcTemplate jdbc, Clock clock) {
-        return new PlatformTransactions(mapper, properties, api, pending, results, jdbc, clock);
+    @Bean("platformAccounts")
+    PlatformAccounts platformAccounts(PlatformProperties properties, JdbcTemplate jdbc, Clock clock) {
+        return new PlatformAccounts(properties, jdbc, clock);
+    }
+
+    @Bean("platformVerifications")
+    PlatformVerifications platformVerifications(ObjectMapper mapper, VerificationResultStore results,
+                                                JdbcTemplate jdbc) {
+        return new PlatformVerifications(mapper, results, jdbc);
+    }
+
+    /** The poller polls PLATFORM transactions only when the Platform's credentials are configured. */
+    @Bean
+    PlatformPolling platformPolling(PlatformProperties properties) {
+        return properties::credentialsConfigured;
     }
 }

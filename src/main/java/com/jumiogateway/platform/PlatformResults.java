@@ -312,7 +312,8 @@ public class PlatformResults {
         return value;
     }
 
-    static String text(JsonNode node, String field) {
+    /** A JSON value as text: null when absent, null, a container or blank. */
+    public static String text(JsonNode node, String field) {
         JsonNode value = node == null ? null : node.get(field);
         if (value == null || value.isNull() || value.isContainerNode()) {
             return null;

@@ -1,7 +1,6 @@
 package com.jumiogateway.reconciliation;
 
 import com.jumiogateway.claims.InstanceIdentity;
-import com.jumiogateway.platform.PlatformProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -30,8 +29,8 @@ class ReconciliationConfiguration {
     PendingTransactions pendingTransactions(JdbcTemplate jdbc, TransactionTemplate transactions,
                                             ReconciliationProperties properties, RetrievalSchedule schedule,
                                             RetrievalCredentials credentials, MeterRegistry meters, Clock clock,
-                                            InstanceIdentity identity, PlatformProperties platform) {
+                                            InstanceIdentity identity, PlatformPolling platform) {
         return new PendingTransactions(jdbc, transactions, properties, schedule, credentials, meters, clock,
-                identity.id(), platform::credentialsConfigured);
+                identity.id(), platform::enabled);
     }
 }

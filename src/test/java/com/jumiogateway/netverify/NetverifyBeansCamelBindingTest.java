@@ -1,7 +1,6 @@
 package com.jumiogateway.netverify;
 
 import com.jumiogateway.enrich.CountryNames;
-import com.jumiogateway.enrich.RejectReasonCatalog;
 import com.jumiogateway.result.Decision;
 import com.jumiogateway.result.ResultSource;
 import com.jumiogateway.result.VerificationResult;

@@ -9,7 +9,7 @@ import com.jumiogateway.documentverification.DocumentVerificationCallbackParser;
 import com.jumiogateway.documentverification.DocumentVerificationEnricher;
 import com.jumiogateway.documentverification.SensitiveNumberMasker;
 import com.jumiogateway.enrich.CountryNames;
-import com.jumiogateway.enrich.RejectReasonCatalog;
+import com.jumiogateway.netverify.RejectReasonCatalog;
 import com.jumiogateway.netverify.NetverifyCallback;
 import com.jumiogateway.netverify.NetverifyCallbackParser;
 import com.jumiogateway.netverify.NetverifyEnricher;

@@ -1,6 +1,5 @@
-package com.jumiogateway.enrich;
+package com.jumiogateway.netverify;
 
-import com.jumiogateway.netverify.NetverifyCallback;
 import com.jumiogateway.result.RejectReason;
 import org.springframework.stereotype.Component;
 
