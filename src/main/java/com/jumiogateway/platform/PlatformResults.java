@@ -35,10 +35,15 @@ import org.apache.camel.ExchangeProperty;
 public class PlatformResults {
 
     public static final String NOTICE_PROPERTY = "PlatformNotice";
+    /** The poller's workflow execution status (see {@link #status(String, PendingTransaction)}). */
+    public static final String STATUS_PROPERTY = "JumioStatus";
     /** The poller's account id of the claimed workflow execution. */
     public static final String ACCOUNT_PROPERTY = "PlatformAccountId";
-    /** Statuses of a finished workflow execution without a result to fetch. */
-    public static final Set<String> EXPIRED = Set.of("SESSION_EXPIRED", "TOKEN_EXPIRED");
+    /** The workflow execution status with a result to fetch. */
+    private static final String PROCESSED = "PROCESSED";
+    /** Statuses of a finished workflow execution without a result to fetch. Any other (INITIATED, ACQUIRED, or one
+     * Jumio adds later) is not final. */
+    private static final Set<String> EXPIRED = Set.of("SESSION_EXPIRED", "TOKEN_EXPIRED");
     /** Jumio ids are UUIDs; anything else never goes into a URL. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,99}");
 
@@ -84,14 +89,25 @@ public class PlatformResults {
                 status.toUpperCase(Locale.ROOT), accountId);
     }
 
-    /** Route predicate: the notice's status is PROCESSED (fetch the details). */
-    public boolean processed(@ExchangeProperty(NOTICE_PROPERTY) Notice notice) {
-        return "PROCESSED".equals(notice.status());
+    // --- the workflow execution's status: interpreted here only, for the callback and the poller alike ---------
+
+    /**
+     * Route predicate: the status is PROCESSED (fetch the details). The status is the callback notice's, or the
+     * poller's (exchange property JumioStatus) when there is no notice.
+     */
+    public boolean processed(@ExchangeProperty(NOTICE_PROPERTY) Notice notice,
+                             @ExchangeProperty(STATUS_PROPERTY) String polledStatus) {
+        return PROCESSED.equals(statusOf(notice, polledStatus));
     }
 
-    /** Route predicate: SESSION_EXPIRED or TOKEN_EXPIRED (record without fetching). */
-    public boolean expired(@ExchangeProperty(NOTICE_PROPERTY) Notice notice) {
-        return EXPIRED.contains(notice.status());
+    /** Route predicate: SESSION_EXPIRED or TOKEN_EXPIRED (record without fetching); the status as for processed. */
+    public boolean expired(@ExchangeProperty(NOTICE_PROPERTY) Notice notice,
+                           @ExchangeProperty(STATUS_PROPERTY) String polledStatus) {
+        return EXPIRED.contains(statusOf(notice, polledStatus));
+    }
+
+    private static String statusOf(Notice notice, String polledStatus) {
+        return notice != null ? notice.status() : polledStatus;
     }
 
     public String detailsUrl(@ExchangeProperty(NOTICE_PROPERTY) Notice notice) {
@@ -155,7 +171,7 @@ public class PlatformResults {
     }
 
     public VerificationResult expiredFromRetrieval(@ExchangeProperty(ACCOUNT_PROPERTY) String accountId,
-                                                  @ExchangeProperty("JumioStatus") String status,
+                                                  @ExchangeProperty(STATUS_PROPERTY) String status,
                                                   @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
         return expiredResult(row.scanReference(), accountId, row.userReference(), null, status, clock.instant(),
                 ResultSource.RETRIEVAL);
@@ -195,33 +211,10 @@ public class PlatformResults {
         decision.put("riskScore", riskScore.isNumber() ? riskScore.numberValue() : null);
         details.put("decision", decision);
 
-        // every capability, known or added by Jumio later, with each entry's decision, label and data kept as sent
         JsonNode capabilities = root.path("capabilities");
-        List<RejectReason.Detail> rejected = new ArrayList<>();
-        boolean fraud = false;
-        boolean usabilityRejected = false;
-        boolean unsupported = false;
+        Rejections rejections = rejections(capabilities);
         if (capabilities.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = capabilities.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> capability = it.next();
-                for (JsonNode entry : entries(capability.getValue())) {
-                    String type = upper(text(entry.path("decision"), "type"));
-                    String label = text(entry.path("decision").path("details"), "label");
-                    if ("REJECTED".equals(type)) {
-                        rejected.add(new RejectReason.Detail(label == null ? "REJECTED" : label,
-                                capability.getKey() + " rejected", true));
-                        if (properties.getFraudLabels().isFraud(capability.getKey(), label)) {
-                            fraud = true;
-                        }
-                        if ("usability".equals(capability.getKey())) {
-                            usabilityRejected = true;
-                        }
-                        if (label != null && label.toUpperCase(Locale.ROOT).startsWith("UNSUPPORTED")) {
-                            unsupported = true;
-                        }
-                    }
-                }
-            }
+            // every capability, known or added by Jumio later, with each entry's decision, label and data kept as sent
             details.put("capabilities", capabilities);
         }
         if (root.has("credentials")) {
@@ -231,20 +224,12 @@ public class PlatformResults {
         if (extracted != null) {
             details.put("extractedData", extracted);
         }
-        Decision mapped = switch (decisionType == null ? "" : decisionType) {
-            case "PASSED" -> Decision.APPROVED;
-            case "REJECTED" -> fraud ? Decision.FRAUD
-                    : unsupported ? Decision.UNSUPPORTED_DOCUMENT
-                    : usabilityRejected ? Decision.RETRY_WITH_USER
-                    : Decision.REJECTED;
-            case "WARNING" -> Decision.REVIEW;
-            default -> Decision.UNKNOWN;
-        };
+        Decision mapped = decision(decisionType, rejections);
         RejectReason rejectReason = "REJECTED".equals(decisionType)
                 ? new RejectReason(decisionLabel == null ? "REJECTED" : decisionLabel,
-                        fraud ? "Jumio Platform rejected the transaction with a fraud label"
+                        rejections.fraud() ? "Jumio Platform rejected the transaction with a fraud label"
                                 : "Jumio Platform rejected the transaction",
-                        fraud ? "FRAUD" : "REJECTED", true, rejected)
+                        rejections.fraud() ? "FRAUD" : "REJECTED", true, rejections.details())
                 : null;
         String documentType = extracted == null ? null : text(extracted, "type");
         String country = extracted == null ? null : text(extracted, "issuingCountry");
@@ -256,6 +241,46 @@ public class PlatformResults {
                 decisionType == null ? "UNKNOWN" : decisionType, mapped, customerInternalReference, user, documentType,
                 country, country == null ? null : countryNames.englishName(country), rejectReason, transactionDate,
                 eventTime, secondsToResult, details);
+    }
+
+    /** What the rejected capability entries say: each as a reject detail, and whether any means fraud, an unusable
+     * upload or an unsupported document. */
+    private record Rejections(List<RejectReason.Detail> details, boolean fraud, boolean usability, boolean unsupported) {
+    }
+
+    private Rejections rejections(JsonNode capabilities) {
+        List<RejectReason.Detail> rejected = new ArrayList<>();
+        boolean fraud = false;
+        boolean usability = false;
+        boolean unsupported = false;
+        for (Iterator<Map.Entry<String, JsonNode>> it = capabilities.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> capability = it.next();
+            for (JsonNode entry : entries(capability.getValue())) {
+                String label = text(entry.path("decision").path("details"), "label");
+                if (!"REJECTED".equals(upper(text(entry.path("decision"), "type")))) {
+                    continue;
+                }
+                rejected.add(new RejectReason.Detail(label == null ? "REJECTED" : label,
+                        capability.getKey() + " rejected", true));
+                fraud |= properties.getFraudLabels().isFraud(capability.getKey(), label);
+                usability |= "usability".equals(capability.getKey());
+                unsupported |= label != null && label.toUpperCase(Locale.ROOT).startsWith("UNSUPPORTED");
+            }
+        }
+        return new Rejections(rejected, fraud, usability, unsupported);
+    }
+
+    /** The Platform's decision type (PASSED, REJECTED, WARNING, NOT_EXECUTED) as the gateway's decision. */
+    private static Decision decision(String decisionType, Rejections rejections) {
+        return switch (decisionType == null ? "" : decisionType) {
+            case "PASSED" -> Decision.APPROVED;
+            case "REJECTED" -> rejections.fraud() ? Decision.FRAUD
+                    : rejections.unsupported() ? Decision.UNSUPPORTED_DOCUMENT
+                    : rejections.usability() ? Decision.RETRY_WITH_USER
+                    : Decision.REJECTED;
+            case "WARNING" -> Decision.REVIEW;
+            default -> Decision.UNKNOWN;
+        };
     }
 
     VerificationResult expiredResult(String workflowExecutionId, String accountId, String userReference,

@@ -2,6 +2,7 @@ package com.jumiogateway.documentverification;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
 
 import java.io.IOException;
@@ -32,6 +33,10 @@ public final class DocumentVerificationFixtures {
 
     public static SensitiveNumberMasker masker() {
         return new SensitiveNumberMasker(objectMapper());
+    }
+
+    public static CallbackBodyRedactor redactor() {
+        return new CallbackBodyRedactor(masker(), new SimpleMeterRegistry());
     }
 
     public static DocumentVerificationCallbackParser parser() {

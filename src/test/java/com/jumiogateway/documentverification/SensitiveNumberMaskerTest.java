@@ -34,6 +34,7 @@ class SensitiveNumberMaskerTest {
 
     private final ObjectMapper mapper = DocumentVerificationFixtures.objectMapper();
     private final SensitiveNumberMasker masker = new SensitiveNumberMasker(mapper);
+    private final CallbackBodyRedactor redactor = new CallbackBodyRedactor(masker, new SimpleMeterRegistry());
 
     // --- the mask itself --------------------------------------------------------------------------------------
 
@@ -82,7 +83,7 @@ class SensitiveNumberMaskerTest {
     void seedCallbacksHaveNothingToMaskAndStayByteForByte() {
         for (String seed : List.of(DocumentVerificationFixtures.uploaded(), DocumentVerificationFixtures.extractedSsc(),
                 DocumentVerificationFixtures.discarded())) {
-            SensitiveNumberMasker.Redaction redaction = masker.redact(seed);
+            CallbackBodyRedactor.Redaction redaction = redactor.redact(seed);
             assertThat(redaction.body()).isEqualTo(seed);
             assertThat(redaction.maskedValues()).isZero();
         }
@@ -92,7 +93,7 @@ class SensitiveNumberMaskerTest {
     void cardNumberIsReducedToItsLastFourDigitsAndEveryOtherByteIsKept() {
         String body = callback(REF, TIMESTAMP, doneTransaction(), creditCardDocument(PAN));
 
-        SensitiveNumberMasker.Redaction redaction = masker.redact(body);
+        CallbackBodyRedactor.Redaction redaction = redactor.redact(body);
 
         assertThat(redaction.body()).isEqualTo(body.replace(PAN, "****9855"));
         assertThat(redaction.maskedValues()).isEqualTo(1);
@@ -105,8 +106,8 @@ class SensitiveNumberMaskerTest {
         String ssc = callback(REF, TIMESTAMP, doneTransaction(), "{\"type\": \"SSC\", \"country\": \"USA\", "
                 + "\"extractedData\": {\"firstName\": \"JANE\", \"ssn\": \"" + SSN + "\"}, \"status\": \"EXTRACTED\"}");
 
-        assertThat(masker.redactFormBody(bank)).isEqualTo(bank.replace(ACCOUNT_NUMBER, "****3000"));
-        assertThat(masker.redactFormBody(ssc)).isEqualTo(ssc.replace(encode(SSN), "****6789"));
+        assertThat(redactor.redactFormBody(bank)).isEqualTo(bank.replace(ACCOUNT_NUMBER, "****3000"));
+        assertThat(redactor.redactFormBody(ssc)).isEqualTo(ssc.replace(encode(SSN), "****6789"));
     }
 
     @Test
@@ -114,7 +115,7 @@ class SensitiveNumberMaskerTest {
         String body = "scanReference=" + REF + "&document=%7B%22extractedData%22%3A%7B%22name%22%3A%22J%C3%BCrgen+M%C3%BCller"
                 + "%22%2C%22pan%22%3A%224556+7375+8689+9855%22%7D%7D&transaction=%7B%7D";
 
-        assertThat(masker.redactFormBody(body)).isEqualTo(body.replace("4556+7375+8689+9855", "****9855"));
+        assertThat(redactor.redactFormBody(body)).isEqualTo(body.replace("4556+7375+8689+9855", "****9855"));
     }
 
     @Test
@@ -123,7 +124,7 @@ class SensitiveNumberMaskerTest {
                 + "\"{\\\"name\\\": \\\"JANE\\\", \\\"pan\\\": \\\"" + PAN + "\\\"}\"}";
         String body = callback(REF, TIMESTAMP, doneTransaction(), document);
 
-        String redacted = masker.redactFormBody(body);
+        String redacted = redactor.redactFormBody(body);
 
         assertThat(redacted).isEqualTo(body.replace(PAN, "****9855"));
     }
@@ -135,7 +136,7 @@ class SensitiveNumberMaskerTest {
         String body = callback(REF, TIMESTAMP, doneTransaction(), quoted(document));
         assertThat(decoded(body)).contains("\\\\\\\"pan\\\\\\\": ");
 
-        assertThat(masker.redactFormBody(body)).isEqualTo(body.replace(PAN, "****9855"));
+        assertThat(redactor.redactFormBody(body)).isEqualTo(body.replace(PAN, "****9855"));
     }
 
     @Test
@@ -143,7 +144,7 @@ class SensitiveNumberMaskerTest {
         String body = callback(REF, TIMESTAMP, doneTransaction(),
                 "{\"type\":\"CC\",\"extractedData\":{\"pan\": " + PAN + ",\"expiryDate\":\"2027-08-31\"}}");
 
-        String redacted = masker.redactFormBody(body);
+        String redacted = redactor.redactFormBody(body);
 
         assertThat(decoded(redacted)).contains("\"pan\": \"****9855\",\"expiryDate\"").doesNotContain(PAN);
         assertThat(redacted).startsWith(body.substring(0, body.indexOf(PAN)))
@@ -156,8 +157,8 @@ class SensitiveNumberMaskerTest {
         String wrong = "{\"type\":\"CCS\",\"extractedData\":{\"cardNumberLastFourDigits\":\"" + PAN + "\"}}";
 
         String body = callback(REF, TIMESTAMP, doneTransaction(), statement);
-        assertThat(masker.redactFormBody(body)).isEqualTo(body);
-        assertThat(decoded(masker.redactFormBody(callback(REF, TIMESTAMP, doneTransaction(), wrong))))
+        assertThat(redactor.redactFormBody(body)).isEqualTo(body);
+        assertThat(decoded(redactor.redactFormBody(callback(REF, TIMESTAMP, doneTransaction(), wrong))))
                 .contains("\"cardNumberLastFourDigits\":\"****9855\"").doesNotContain(PAN);
     }
 
@@ -165,7 +166,7 @@ class SensitiveNumberMaskerTest {
     void protectedTopLevelParametersAreMaskedToo() {
         String body = form("scanReference", REF, "pan", PAN, "SSN", SSN, "note", "keep 12345678");
 
-        assertThat(masker.redactFormBody(body))
+        assertThat(redactor.redactFormBody(body))
                 .isEqualTo(form("scanReference", REF, "pan", "****9855", "SSN", "****6789", "note", "keep 12345678"));
     }
 
@@ -173,7 +174,7 @@ class SensitiveNumberMaskerTest {
     void keyNamesInOtherCaseAreMasked() {
         String body = callback(REF, TIMESTAMP, doneTransaction(), "{\"extractedData\": {\"PAN\": \"" + PAN + "\"}}");
 
-        assertThat(masker.redactFormBody(body)).isEqualTo(body.replace(PAN, "****9855"));
+        assertThat(redactor.redactFormBody(body)).isEqualTo(body.replace(PAN, "****9855"));
     }
 
     @Test
@@ -181,7 +182,7 @@ class SensitiveNumberMaskerTest {
         String document = "{\"type\":\"CC\",\"extractedData\":{\"p\\u0061n\":\"" + PAN + "\"}}";
         String body = form("scanReference", REF, "document", document, "transaction", doneTransaction());
 
-        String redacted = masker.redactFormBody(body);
+        String redacted = redactor.redactFormBody(body);
 
         assertThat(redacted).doesNotContain(PAN);
         assertThat(redacted).startsWith(form("scanReference", REF) + "&document=")
@@ -197,7 +198,7 @@ class SensitiveNumberMaskerTest {
         String document = "{\"extractedData\":{\"pan\":\"4556\\\"737586899855\"}}";
         String body = form("scanReference", REF, "document", document);
 
-        String redacted = decoded(masker.redactFormBody(body));
+        String redacted = decoded(redactor.redactFormBody(body));
 
         assertThat(redacted).doesNotContain("737586899855").contains("****9855");
     }
@@ -207,7 +208,7 @@ class SensitiveNumberMaskerTest {
         String document = "{\"extractedData\":{\"name\":\"JANE\",\"pan\":\"" + PAN + ", \"ssn\":" + SSN;
         String body = form("scanReference", REF, "document", document);
 
-        String redacted = decoded(masker.redactFormBody(body));
+        String redacted = decoded(redactor.redactFormBody(body));
 
         assertThat(redacted).doesNotContain(PAN).doesNotContain(SSN).contains("JANE").contains("scanReference=" + REF);
     }
@@ -216,7 +217,7 @@ class SensitiveNumberMaskerTest {
     void aJsonBodyPostedAsAFormIsMaskedToo() {
         String body = "{\"scanReference\": \"" + REF + "\", \"document\": {\"extractedData\": {\"pan\": \"" + PAN + "\"}}}";
 
-        assertThat(masker.redactFormBody(body)).isEqualTo(body.replace(PAN, "****9855"));
+        assertThat(redactor.redactFormBody(body)).isEqualTo(body.replace(PAN, "****9855"));
     }
 
     @Test
@@ -224,7 +225,7 @@ class SensitiveNumberMaskerTest {
         String body = "scanReference=" + REF + "&broken=%E0%A4%A&document="
                 + encode("{\"extractedData\": {\"pan\": \"" + PAN + "\"}}") + "%";
 
-        assertThat(masker.redactFormBody(body)).isEqualTo(body.replace(PAN, "****9855"));
+        assertThat(redactor.redactFormBody(body)).isEqualTo(body.replace(PAN, "****9855"));
     }
 
     @Test
@@ -233,16 +234,16 @@ class SensitiveNumberMaskerTest {
         String quotes = "document=" + "%22pan".repeat(40_000) + "%22%3A%22" + PAN;
 
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
-            assertThat(masker.redactFormBody(backslashes)).doesNotContain(PAN).endsWith("****9855%22");
-            assertThat(masker.redactFormBody(quotes)).doesNotContain(PAN);
+            assertThat(redactor.redactFormBody(backslashes)).doesNotContain(PAN).endsWith("****9855%22");
+            assertThat(redactor.redactFormBody(quotes)).doesNotContain(PAN);
         });
     }
 
     @Test
     void emptyAndNullBodiesAreReturnedAsTheyAre() {
-        assertThat(masker.redactFormBody("")).isEmpty();
-        assertThat(masker.redactFormBody(null)).isNull();
-        assertThat(masker.redactFormBody("a=1&&b")).isEqualTo("a=1&&b");
+        assertThat(redactor.redactFormBody("")).isEmpty();
+        assertThat(redactor.redactFormBody(null)).isNull();
+        assertThat(redactor.redactFormBody("a=1&&b")).isEqualTo("a=1&&b");
     }
 
     // --- parsed JSON ------------------------------------------------------------------------------------------
@@ -275,7 +276,8 @@ class SensitiveNumberMaskerTest {
     void extraFieldsCanBeProtected() {
         DocumentVerificationProperties properties = new DocumentVerificationProperties();
         properties.setExtraMaskedFields(List.of("routingNumber", " "));
-        SensitiveNumberMasker custom = new SensitiveNumberMasker(mapper, properties, new SimpleMeterRegistry());
+        CallbackBodyRedactor custom = new CallbackBodyRedactor(new SensitiveNumberMasker(mapper, properties),
+                new SimpleMeterRegistry());
         String body = form("document", "{\"extractedData\":{\"routingNumber\":\"021000021\",\"pan\":\"" + PAN + "\"}}");
 
         assertThat(decoded(custom.redactFormBody(body))).contains("\"routingNumber\":\"****0021\"", "\"pan\":\"****9855\"");
@@ -285,7 +287,8 @@ class SensitiveNumberMaskerTest {
     void ssnAndAccountNumberCanBeKeptInFullButTheCardNumberCannot() {
         DocumentVerificationProperties properties = new DocumentVerificationProperties();
         properties.setUnmaskedFields(List.of("SSN", "accountNumber"));
-        SensitiveNumberMasker keeping = new SensitiveNumberMasker(mapper, properties, new SimpleMeterRegistry());
+        CallbackBodyRedactor keeping = new CallbackBodyRedactor(new SensitiveNumberMasker(mapper, properties),
+                new SimpleMeterRegistry());
         String body = form("document", "{\"extractedData\":{\"ssn\":\"" + SSN + "\",\"accountNumber\":\""
                 + ACCOUNT_NUMBER + "\",\"pan\":\"" + PAN + "\"}}");
 
@@ -293,7 +296,7 @@ class SensitiveNumberMaskerTest {
 
         DocumentVerificationProperties pan = new DocumentVerificationProperties();
         pan.setUnmaskedFields(List.of("pan"));
-        assertThatThrownBy(() -> new SensitiveNumberMasker(mapper, pan, new SimpleMeterRegistry()))
+        assertThatThrownBy(() -> new SensitiveNumberMasker(mapper, pan))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("pan");
     }
 
@@ -302,7 +305,7 @@ class SensitiveNumberMaskerTest {
     @Test
     void routeStepReplacesTheBodyHeaderAndBodyAndCountsMaskedValues() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        SensitiveNumberMasker routed = new SensitiveNumberMasker(mapper, new DocumentVerificationProperties(), meters);
+        CallbackBodyRedactor routed = new CallbackBodyRedactor(masker, meters);
         String body = callback(REF, TIMESTAMP, doneTransaction(), creditCardDocument(PAN));
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getIn().setHeader(CallbackRequestGuard.BODY_HEADER, body);
