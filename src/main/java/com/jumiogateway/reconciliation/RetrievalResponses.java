@@ -34,6 +34,9 @@ public class RetrievalResponses {
             .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
             .toFormatter(Locale.ROOT);
 
+    /** Exchange property: the status {@link #status} read (set by the route). */
+    public static final String STATUS_PROPERTY = "JumioStatus";
+
     private final ObjectMapper mapper;
     private final Clock clock;
 
@@ -54,6 +57,18 @@ public class RetrievalResponses {
             throw new InvalidCallbackException("Retrieval status answer has no status");
         }
         return status.toUpperCase(Locale.ROOT);
+    }
+
+    // --- the transaction's status: interpreted here only (PENDING, or one Jumio adds later, is not final) ---------
+
+    /** Route predicate: the status is DONE, the data can be fetched (once). */
+    public boolean done(@ExchangeProperty(STATUS_PROPERTY) String status) {
+        return "DONE".equals(status);
+    }
+
+    /** Route predicate: the status is FAILED, there is no data: recorded as a FAILED result. */
+    public boolean failed(@ExchangeProperty(STATUS_PROPERTY) String status) {
+        return "FAILED".equals(status);
     }
 
     /** When Jumio produced the answer (its timestamp), or now when it sent none. */

@@ -157,6 +157,9 @@ class PlatformInitiationTest extends GatewayTestSupport {
         for (String bad : List.of("{\"product\":\"PLATFORM\",\"customerInternalReference\":\"order-1\",\"workflowKey\":\"10015\"}",
                 "{\"product\":\"PLATFORM\",\"customerInternalReference\":\"order-1\",\"userReference\":\"u\"}",
                 "{\"product\":\"PLATFORM\",\"customerInternalReference\":\"o\",\"userReference\":\"u\",\"workflowKey\":\"1\",\"callbackUrl\":\"http://insecure.test/cb\"}",
+                // Jumio's URL rule, the same as for V4: a host name, no IP address, no port
+                "{\"product\":\"PLATFORM\",\"customerInternalReference\":\"o\",\"userReference\":\"u\",\"workflowKey\":\"1\",\"callbackUrl\":\"https://203.0.113.7/cb\"}",
+                "{\"product\":\"PLATFORM\",\"customerInternalReference\":\"o\",\"userReference\":\"u\",\"workflowKey\":\"1\",\"successUrl\":\"https://shop.bank.test:8443/done\"}",
                 "{\"product\":\"PLATFORM\",\"customerInternalReference\":\"o\",\"userReference\":\"u\",\"workflowKey\":\"1\",\"tokenLifetimeInMinutes\":2}",
                 "{\"product\":\"PLATFORM\",\"customerInternalReference\":\"o\",\"userReference\":\"u\",\"workflowKey\":\"1\",\"presets\":[]}",
                 "{\"product\":\"SOMETHING\",\"customerInternalReference\":\"o\",\"userReference\":\"u\"}")) {
