@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jumiogateway.enrich.CountryNames;
 import com.jumiogateway.reconciliation.PendingTransaction;
 import com.jumiogateway.reconciliation.PendingTransactions;
+import com.jumiogateway.reconciliation.RetrievalResponses;
 import com.jumiogateway.result.CallbackKind;
 import com.jumiogateway.result.Decision;
 import com.jumiogateway.result.InvalidCallbackException;
@@ -35,8 +36,8 @@ import org.apache.camel.ExchangeProperty;
 public class PlatformResults {
 
     public static final String NOTICE_PROPERTY = "PlatformNotice";
-    /** The poller's workflow execution status (see {@link #status(String, PendingTransaction)}). */
-    public static final String STATUS_PROPERTY = "JumioStatus";
+    /** The poller's workflow execution status (read by {@link #status(String, PendingTransaction)}). */
+    private static final String STATUS_PROPERTY = RetrievalResponses.STATUS_PROPERTY;
     /** The poller's account id of the claimed workflow execution. */
     public static final String ACCOUNT_PROPERTY = "PlatformAccountId";
     /** The workflow execution status with a result to fetch. */
