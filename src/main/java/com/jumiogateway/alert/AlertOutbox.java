@@ -31,11 +31,9 @@ import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.TransactionException;
-import org.springframework.dao.DataAccessException;
 import com.jumiogateway.claims.ClaimQueue;
 import com.jumiogateway.claims.DatabaseErrors;
-import com.jumiogateway.claims.HeldClaims;
+import com.jumiogateway.claims.ClaimTable;
 import com.jumiogateway.claims.InstanceIdentity;
 import com.jumiogateway.logging.LogText;
 import org.springframework.stereotype.Component;
@@ -78,7 +76,7 @@ public class AlertOutbox implements ClaimQueue {
     private final MeterRegistry meters;
     private final Clock clock;
     private final String instanceId;
-    private final HeldClaims<Long> held;
+    private final ClaimTable<Long> claims;
     /** Alerts the SMTP server accepted whose SENT mark has not reached the database yet: id to rule. */
     private final Map<Long, String> unconfirmedSent = new ConcurrentHashMap<>();
 
@@ -92,8 +90,10 @@ public class AlertOutbox implements ClaimQueue {
         this.mapper = mapper;
         this.meters = meters;
         this.clock = clock;
-        this.instanceId = identity.id();
-        this.held = new HeldClaims<>(clock);
+        // a given-back alert has no lease: the claim query takes PENDING alerts without one
+        this.claims = new ClaimTable<>("Alert outbox", "alert_outbox", "id", "status = 'PENDING'",
+                "claimed_until = NULL", "claimed_until IS NOT NULL", jdbc, clock, identity, properties::getClaimLease, log);
+        this.instanceId = claims.owner();
         Gauge.builder("gateway.alerts.pending", this, AlertOutbox::pendingOrNaN)
                 .description("Alerts queued and not sent yet").register(meters);
     }
@@ -162,42 +162,10 @@ public class AlertOutbox implements ClaimQueue {
         if (!confirmSentMarks()) {
             return List.of();
         }
-        List<ClaimedAlert> claimed;
-        try {
-            giveBackOrphans();
-            claimed = claimRows(categories);
-        } catch (DataAccessException | TransactionException e) {
-            held.databaseUnavailable(log, "Alert outbox", e);
-            return List.of();
-        }
-        held.databaseAvailable(log, "Alert outbox");
-        if (claimed == null) {
-            return List.of();
-        }
-        held.hold(claimed.stream().map(ClaimedAlert::id).toList());
-        return claimed;
-    }
-
-    /** After a database outage: alerts claimed under this name that this instance does not hold are given back. */
-    private void giveBackOrphans() {
-        if (!held.takeOrphanCheck()) {
-            return;
-        }
-        try {
-            List<Long> holding = held.live();
-            List<Object> args = new ArrayList<>(List.of(instanceId));
-            args.addAll(holding);
-            int released = jdbc.update("UPDATE alert_outbox SET claimed_until = NULL WHERE claimed_by = ?"
-                    + " AND status = 'PENDING' AND claimed_until IS NOT NULL"
-                    + (holding.isEmpty() ? "" : " AND id NOT IN (" + HeldClaims.placeholders(holding.size()) + ")"),
-                    args.toArray());
-            if (released > 0) {
-                log.info("Alert outbox: {} claims left over from the database outage given back", released);
-            }
-        } catch (RuntimeException e) {
-            held.orphanCheckFailed();
-            throw e;
-        }
+        return claims.claim(() -> {
+            claims.giveBackOrphans();
+            return claimRows(categories);
+        }, ClaimedAlert::id);
     }
 
     private List<ClaimedAlert> claimRows(List<String> categories) {
@@ -278,11 +246,11 @@ public class AlertOutbox implements ClaimQueue {
             jdbc.update("UPDATE alert_outbox SET status = 'SENT', sent_at = ?, claimed_until = NULL, last_error = NULL"
                     + " WHERE id = ? AND status <> 'SENT'", Timestamp.from(clock.instant()), id);
         } catch (RuntimeException e) {
-            held.databaseUnavailable(log, "Alert outbox", e);
+            claims.databaseUnavailable(e);
             return false;
         }
         unconfirmedSent.remove(id);
-        held.forget(id);
+        claims.forget(id);
         return true;
     }
 
@@ -292,13 +260,13 @@ public class AlertOutbox implements ClaimQueue {
      */
     public void retryLater(Exchange exchange) {
         long id = exchange.getProperty(ALERT_ID, Long.class);
-        held.forget(id);
+        claims.forget(id);
         try {
             scheduleRetry(exchange, id);
         } catch (RuntimeException e) {
             // an error step never throws (the database is likely away): the alert is given back at the first poll
             // after the outage (or, should this instance die first, its lease runs out)
-            held.outageSeen();
+            claims.outageSeen();
             log.warn("Alert {} could not be given back now ({}); given back once the database is back", id,
                     e.getClass().getSimpleName());
         }
@@ -401,33 +369,23 @@ public class AlertOutbox implements ClaimQueue {
 
     @Override
     public String queueName() {
-        return "Alert outbox";
+        return claims.queueName();
     }
 
     @Override
-    public java.time.Duration lease() {
+    public Duration lease() {
         return properties.getClaimLease();
     }
 
     @Override
     public int renewHeld() {
         confirmSentMarks();
-        int renewed = 0;
-        for (List<Long> slice : HeldClaims.slices(held.live())) {
-            List<Object> args = new ArrayList<>();
-            args.add(Timestamp.from(clock.instant().plus(properties.getClaimLease())));
-            args.add(instanceId);
-            args.addAll(slice);
-            renewed += jdbc.update("UPDATE alert_outbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'PENDING'"
-                    + " AND id IN (" + HeldClaims.placeholders(slice.size()) + ")", args.toArray());
-        }
-        return renewed;
+        return claims.renewHeld();
     }
 
     @Override
     public int releaseOwnStaleClaims() {
-        return jdbc.update("UPDATE alert_outbox SET claimed_until = NULL WHERE claimed_by = ? AND status = 'PENDING'"
-                + " AND claimed_until IS NOT NULL", instanceId);
+        return claims.releaseOwnStaleClaims();
     }
 
     private ClaimedAlert claimedAlert(ResultSet rs, int row) throws SQLException {

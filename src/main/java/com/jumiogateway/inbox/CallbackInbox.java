@@ -20,13 +20,10 @@ import com.jumiogateway.api.BadRequestException;
 import com.jumiogateway.claims.ClaimHeartbeat;
 import com.jumiogateway.claims.ClaimQueue;
 import com.jumiogateway.claims.DatabaseErrors;
-import com.jumiogateway.claims.HeldClaims;
+import com.jumiogateway.claims.ClaimTable;
 import com.jumiogateway.claims.InstanceIdentity;
 import com.jumiogateway.logging.LogText;
-import java.util.ArrayList;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.TransactionException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -53,7 +50,7 @@ public class CallbackInbox implements ClaimQueue {
     private final Clock clock;
     private final String instanceId;
     private final AtomicLong lastBacklog = new AtomicLong();
-    private final HeldClaims<Long> held;
+    private final ClaimTable<Long> claims;
 
     private final InboxWriter writer;
     private final Map<String, io.micrometer.core.instrument.Counter> received = new java.util.concurrent.ConcurrentHashMap<>();
@@ -66,8 +63,10 @@ public class CallbackInbox implements ClaimQueue {
         this.properties = properties;
         this.meters = meters;
         this.clock = clock;
-        this.instanceId = identity.id();
-        this.held = new HeldClaims<>(clock);
+        // a claim is given back by letting its lease end now: the claim query takes expired CLAIMED rows
+        this.claims = new ClaimTable<>("Callback inbox", "callback_inbox", "id", "status = 'CLAIMED'",
+                "claimed_until = :now", "claimed_until > :now", jdbc, clock, identity, properties::getClaimLease, log);
+        this.instanceId = claims.owner();
         meters.gauge("gateway.inbox.backlog", lastBacklog);
     }
 
@@ -94,46 +93,10 @@ public class CallbackInbox implements ClaimQueue {
     public List<InboxEntry> claim() {
         Instant now = clock.instant();
         Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
-        List<InboxEntry> claimed;
-        try {
-            giveBackOrphans(now);
-            claimed = claimRows(now, leaseUntil);
-        } catch (DataAccessException | TransactionException e) {
-            // rows the failed transaction may still have committed are not held: their lease runs out
-            held.databaseUnavailable(log, "Callback inbox", e);
-            return List.of();
-        }
-        held.databaseAvailable(log, "Callback inbox");
-        if (claimed == null) {
-            return List.of();
-        }
-        held.hold(claimed.stream().map(InboxEntry::id).toList());
-        return claimed;
-    }
-
-    /**
-     * After a database outage: rows claimed under this name that no worker thread holds (their give-back failed, or
-     * a claim committed although we saw it fail) are given back, so the first poll after the outage finds them.
-     */
-    private void giveBackOrphans(Instant now) {
-        if (!held.takeOrphanCheck()) {
-            return;
-        }
-        try {
-            List<Long> holding = held.live();
-            List<Object> args = new ArrayList<>(List.of(Timestamp.from(now), instanceId, Timestamp.from(now)));
-            args.addAll(holding);
-            int released = jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE claimed_by = ?"
-                    + " AND status = 'CLAIMED' AND claimed_until > ?"
-                    + (holding.isEmpty() ? "" : " AND id NOT IN (" + HeldClaims.placeholders(holding.size()) + ")"),
-                    args.toArray());
-            if (released > 0) {
-                log.info("Callback inbox: {} claims left over from the database outage given back", released);
-            }
-        } catch (RuntimeException e) {
-            held.orphanCheckFailed();
-            throw e;
-        }
+        return claims.claim(() -> {
+            claims.giveBackOrphans();
+            return claimRows(now, leaseUntil);
+        }, InboxEntry::id);
     }
 
     private List<InboxEntry> claimRows(Instant now, Timestamp leaseUntil) {
@@ -156,7 +119,7 @@ public class CallbackInbox implements ClaimQueue {
     /** Worker step: the claimed row was handled; its outcome (applied, duplicate, stale...) is kept with it. */
     public void markProcessed(@Header(ENTRY_ID_HEADER) long id, @Header("CallbackScanReference") String scanReference,
                               @Header("VerificationOutcome") String outcome) {
-        held.forget(id);
+        claims.forget(id);
         int updated = jdbc.update("UPDATE callback_inbox SET status = 'PROCESSED', processed_at = ?, scan_reference = ?,"
                             + " outcome = ?, failure_reason = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?"
                             + " AND status = 'CLAIMED'",
@@ -169,7 +132,7 @@ public class CallbackInbox implements ClaimQueue {
     /** Worker step: the row cannot be processed as it is; it stays stored for inspection and replay. */
     public void markFailed(Exchange exchange) {
         long id = exchange.getIn().getHeader(ENTRY_ID_HEADER, Long.class);
-        held.forget(id);
+        claims.forget(id);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         // a database exception's message quotes SQL parameters (callback values): its class only
         String reason = cause == null ? "unknown" : LogText.isDatabaseException(cause)
@@ -184,7 +147,7 @@ public class CallbackInbox implements ClaimQueue {
                     Timestamp.from(clock.instant()), reason, id, instanceId);
         } catch (RuntimeException e) {
             // an error step never throws: the row is given back after the outage (or its lease runs out)
-            held.outageSeen();
+            claims.outageSeen();
             log.warn("Callback inbox row {} ({}) could not be marked FAILED ({}); given back once the database is back",
                     id, kind, e.getClass().getSimpleName());
             return;
@@ -199,7 +162,7 @@ public class CallbackInbox implements ClaimQueue {
      */
     public void retryLater(Exchange exchange) {
         long id = exchange.getIn().getHeader(ENTRY_ID_HEADER, Long.class);
-        held.forget(id);
+        claims.forget(id);
         Integer attempts = exchange.getIn().getHeader("CallbackAttempts", Integer.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         meters.counter("gateway.worker.errors", "exception", cause == null ? "unknown" : cause.getClass().getSimpleName())
@@ -218,7 +181,7 @@ public class CallbackInbox implements ClaimQueue {
         } catch (RuntimeException e) {
             // never throws (the database is likely away): the row is given back at the first poll after the outage
             // (or, should this instance die first, no heartbeat renews it and its lease runs out)
-            held.outageSeen();
+            claims.outageSeen();
             log.warn("Callback inbox row {} could not be given back now ({}); given back once the database is back", id,
                     e.getClass().getSimpleName());
         }
@@ -226,7 +189,7 @@ public class CallbackInbox implements ClaimQueue {
 
     @Override
     public String queueName() {
-        return "Callback inbox";
+        return claims.queueName();
     }
 
     @Override
@@ -236,23 +199,12 @@ public class CallbackInbox implements ClaimQueue {
 
     @Override
     public int renewHeld() {
-        int renewed = 0;
-        for (List<Long> slice : HeldClaims.slices(held.live())) {
-            List<Object> args = new ArrayList<>();
-            args.add(Timestamp.from(clock.instant().plus(properties.getClaimLease())));
-            args.add(instanceId);
-            args.addAll(slice);
-            renewed += jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'CLAIMED'"
-                    + " AND id IN (" + HeldClaims.placeholders(slice.size()) + ")", args.toArray());
-        }
-        return renewed;
+        return claims.renewHeld();
     }
 
     @Override
     public int releaseOwnStaleClaims() {
-        Timestamp now = Timestamp.from(clock.instant());
-        return jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'CLAIMED'"
-                + " AND claimed_until > ?", now, instanceId, now);
+        return claims.releaseOwnStaleClaims();
     }
 
     /** Puts one FAILED or PROCESSED row back in the queue, for example after a parser fix. Returns how many. */

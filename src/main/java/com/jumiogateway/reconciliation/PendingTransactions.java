@@ -23,13 +23,11 @@ import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import com.jumiogateway.claims.ClaimQueue;
-import com.jumiogateway.claims.HeldClaims;
+import com.jumiogateway.claims.ClaimTable;
+import com.jumiogateway.claims.InstanceIdentity;
 import com.jumiogateway.logging.LogText;
 import java.time.Duration;
-import java.util.ArrayList;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.transaction.TransactionException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -64,18 +62,12 @@ public class PendingTransactions implements ClaimQueue {
     private final String instanceId;
     private final AtomicLong unresolvedGauge = new AtomicLong();
     private final java.util.function.BooleanSupplier platformConfigured;
-    private final HeldClaims<String> held;
-
-    public PendingTransactions(JdbcTemplate jdbc, TransactionTemplate transactions, ReconciliationProperties properties,
-                               RetrievalSchedule schedule, RetrievalCredentials credentials, MeterRegistry meters,
-                               Clock clock, String instanceId) {
-        this(jdbc, transactions, properties, schedule, credentials, meters, clock, instanceId, () -> false);
-    }
+    private final ClaimTable<String> claims;
 
     /** @param platformConfigured whether Jumio Platform OAuth credentials are configured (PLATFORM rows are polled) */
     public PendingTransactions(JdbcTemplate jdbc, TransactionTemplate transactions, ReconciliationProperties properties,
                                RetrievalSchedule schedule, RetrievalCredentials credentials, MeterRegistry meters,
-                               Clock clock, String instanceId, java.util.function.BooleanSupplier platformConfigured) {
+                               Clock clock, InstanceIdentity identity, java.util.function.BooleanSupplier platformConfigured) {
         this.platformConfigured = platformConfigured;
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -84,8 +76,11 @@ public class PendingTransactions implements ClaimQueue {
         this.credentials = credentials;
         this.meters = meters;
         this.clock = clock;
-        this.instanceId = instanceId;
-        this.held = new HeldClaims<>(clock);
+        // a given-back row is unclaimed: the claim query takes PENDING rows without a live lease
+        this.claims = new ClaimTable<>("Pending transactions", "pending_transaction", "scan_reference",
+                "state = 'PENDING'", "claimed_by = NULL, claimed_until = NULL", "", jdbc, clock, identity,
+                properties::getClaimLease, log);
+        this.instanceId = claims.owner();
         meters.gauge("gateway.reconciliation.unresolved.current", unresolvedGauge);
     }
 
@@ -211,50 +206,18 @@ public class PendingTransactions implements ClaimQueue {
             return List.of();
         }
         String kinds = netverify && platform ? "" : netverify ? " AND kind <> 'PLATFORM'" : " AND kind = 'PLATFORM'";
-        boolean probe;
-        List<PendingTransaction> claimed;
-        try {
-            probe = credentials.blocked();
+        return claims.claim(() -> {
+            boolean probe = credentials.blocked();
             if (probe && !credentials.takeProbe()) {
                 return List.of();
             }
             int limit = probe ? 1 : properties.effectiveBatchSize();
             Instant now = clock.instant();
             Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
-            giveBackOrphans();
-            claimed = claimRows(kinds, limit, now, leaseUntil);
-        } catch (DataAccessException | TransactionException e) {
-            held.databaseUnavailable(log, "Pending transactions", e);
-            return List.of();
-        }
-        held.databaseAvailable(log, "Pending transactions");
-        if (claimed == null) {
-            return List.of();
-        }
-        held.hold(claimed.stream().map(PendingTransaction::scanReference).toList());
-        return probe ? claimed.stream().map(PendingTransaction::asProbe).toList() : claimed;
-    }
-
-    /** After a database outage: rows claimed under this name that this instance does not hold are given back. */
-    private void giveBackOrphans() {
-        if (!held.takeOrphanCheck()) {
-            return;
-        }
-        try {
-            List<String> holding = held.live();
-            List<Object> args = new ArrayList<>(List.of(instanceId));
-            args.addAll(holding);
-            int released = jdbc.update("UPDATE pending_transaction SET claimed_by = NULL, claimed_until = NULL"
-                    + " WHERE claimed_by = ? AND state = 'PENDING'"
-                    + (holding.isEmpty() ? "" : " AND scan_reference NOT IN (" + HeldClaims.placeholders(holding.size()) + ")"),
-                    args.toArray());
-            if (released > 0) {
-                log.info("Pending transactions: {} claims left over from the database outage given back", released);
-            }
-        } catch (RuntimeException e) {
-            held.orphanCheckFailed();
-            throw e;
-        }
+            claims.giveBackOrphans();
+            List<PendingTransaction> rows = claimRows(kinds, limit, now, leaseUntil);
+            return probe && rows != null ? rows.stream().map(PendingTransaction::asProbe).toList() : rows;
+        }, PendingTransaction::scanReference);
     }
 
     private List<PendingTransaction> claimRows(String kinds, int limit, Instant now, Timestamp leaseUntil) {
@@ -288,7 +251,7 @@ public class PendingTransactions implements ClaimQueue {
                         + " AND claimed_by = ? AND claimed_until > ? AND state = 'PENDING'",
                 Timestamp.from(now.plus(properties.getClaimLease())), row.scanReference(), instanceId, Timestamp.from(now));
         if (renewed == 0) {
-            held.forget(row.scanReference());
+            claims.forget(row.scanReference());
             log.debug("Pending transaction {} resolved or claim lost while queued: not polled", row.scanReference());
             return true;
         }
@@ -297,7 +260,7 @@ public class PendingTransactions implements ClaimQueue {
 
     /** Jumio refused our credentials for this row's request: the attempt does not count, the row keeps its due time. */
     public void release(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row) {
-        held.forget(row.scanReference());
+        claims.forget(row.scanReference());
         jdbc.update("UPDATE pending_transaction SET claimed_by = NULL, claimed_until = NULL WHERE scan_reference = ?"
                 + " AND claimed_by = ?", row.scanReference(), instanceId);
     }
@@ -333,8 +296,8 @@ public class PendingTransactions implements ClaimQueue {
         } catch (RuntimeException e) {
             // an error step never throws (the database is likely away): no heartbeat renews the claim, its lease
             // runs out and the transaction is polled again
-            held.forget(row.scanReference());
-            held.outageSeen();
+            claims.forget(row.scanReference());
+            claims.outageSeen();
             log.warn("Pending transaction {}: failed attempt not recorded ({}); given back once the database is back",
                     row.scanReference(), e.getClass().getSimpleName());
             return "NOT_RECORDED";
@@ -342,7 +305,7 @@ public class PendingTransactions implements ClaimQueue {
     }
 
     private String advance(PendingTransaction row, String status, String error, boolean isError) {
-        held.forget(row.scanReference());
+        claims.forget(row.scanReference());
         Instant now = clock.instant();
         int attemptsDone = row.attempts() + 1;
         int errors = isError ? row.consecutiveErrors() + 1 : 0;
@@ -396,7 +359,7 @@ public class PendingTransactions implements ClaimQueue {
      */
     public void completed(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row,
                           @ExchangeProperty("JumioStatus") String jumioStatus) {
-        held.forget(row.scanReference());
+        claims.forget(row.scanReference());
         Instant now = clock.instant();
         String state = "FAILED".equals(jumioStatus) ? "FAILED" : "RESOLVED";
         meters.counter("gateway.reconciliation.polls", "outcome", String.valueOf(jumioStatus)).increment();
@@ -409,7 +372,7 @@ public class PendingTransactions implements ClaimQueue {
 
     @Override
     public String queueName() {
-        return "Pending transactions";
+        return claims.queueName();
     }
 
     @Override
@@ -419,22 +382,12 @@ public class PendingTransactions implements ClaimQueue {
 
     @Override
     public int renewHeld() {
-        int renewed = 0;
-        for (List<String> slice : HeldClaims.slices(held.live())) {
-            List<Object> args = new ArrayList<>();
-            args.add(Timestamp.from(clock.instant().plus(properties.getClaimLease())));
-            args.add(instanceId);
-            args.addAll(slice);
-            renewed += jdbc.update("UPDATE pending_transaction SET claimed_until = ? WHERE claimed_by = ? AND state = 'PENDING'"
-                    + " AND scan_reference IN (" + HeldClaims.placeholders(slice.size()) + ")", args.toArray());
-        }
-        return renewed;
+        return claims.renewHeld();
     }
 
     @Override
     public int releaseOwnStaleClaims() {
-        return jdbc.update("UPDATE pending_transaction SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?"
-                + " AND state = 'PENDING'", instanceId);
+        return claims.releaseOwnStaleClaims();
     }
 
     private long countUnresolved() {

@@ -32,6 +32,6 @@ class ReconciliationConfiguration {
                                             RetrievalCredentials credentials, MeterRegistry meters, Clock clock,
                                             InstanceIdentity identity, PlatformProperties platform) {
         return new PendingTransactions(jdbc, transactions, properties, schedule, credentials, meters, clock,
-                identity.id(), platform::credentialsConfigured);
+                identity, platform::credentialsConfigured);
     }
 }
