@@ -1,5 +1,6 @@
 package com.jumiogateway.alert;
 
+import com.jumiogateway.routing.ExchangeNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,10 +61,16 @@ public class AlertOutbox implements ClaimQueue {
     public static final String PENDING = "PENDING";
     public static final String SENT = "SENT";
     public static final String FAILED = "FAILED";
-    /** Exchange properties the sender route keeps while it removes every header. */
-    public static final String ALERT_ID = "AlertId";
-    public static final String ALERT_RULE = "AlertRule";
-    public static final String ALERT_ATTEMPTS = "AlertAttempts";
+
+    /** What a resend request did; resend-alert compares with the names (property ResendOutcome). */
+    public enum ResendOutcome {
+        /** The FAILED alert is PENDING again. */
+        RESENT,
+        /** No alert with that id. */
+        NOT_FOUND,
+        /** The alert exists but is PENDING or SENT. */
+        NOT_FAILED
+    }
 
     private static final Logger log = LoggerFactory.getLogger(AlertOutbox.class);
     private static final Set<String> STATUSES = Set.of(PENDING, SENT, FAILED);
@@ -203,7 +210,7 @@ public class AlertOutbox implements ClaimQueue {
      * (the lease ran out while earlier alerts of the batch were being sent, and another instance took the alert
      * over): then this instance must not send it.
      */
-    public boolean claimLost(@ExchangeProperty(ALERT_ID) long id) {
+    public boolean claimLost(@ExchangeProperty(ExchangeNames.ALERT_ID) long id) {
         Timestamp leaseUntil = Timestamp.from(clock.instant().plus(properties.getClaimLease()));
         int renewed = jdbc.update("UPDATE alert_outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ?"
                 + " AND status = 'PENDING'", leaseUntil, id, instanceId);
@@ -218,7 +225,7 @@ public class AlertOutbox implements ClaimQueue {
      * alert again. If the database is away the mark waits in memory (the claim stays held and renewed) and is
      * retried before the next claim.
      */
-    public void markSent(@ExchangeProperty(ALERT_ID) long id, @ExchangeProperty(ALERT_RULE) String rule) {
+    public void markSent(@ExchangeProperty(ExchangeNames.ALERT_ID) long id, @ExchangeProperty(ExchangeNames.ALERT_RULE) String rule) {
         meters.counter("gateway.alerts.sent", "rule", String.valueOf(rule)).increment();
         unconfirmedSent.put(id, String.valueOf(rule));
         if (confirmSent(id, rule)) {
@@ -259,7 +266,7 @@ public class AlertOutbox implements ClaimQueue {
      * {@code max-attempts} attempts it is marked FAILED and counted.
      */
     public void retryLater(Exchange exchange) {
-        long id = exchange.getProperty(ALERT_ID, Long.class);
+        long id = exchange.getProperty(ExchangeNames.ALERT_ID, Long.class);
         claims.forget(id);
         try {
             scheduleRetry(exchange, id);
@@ -273,8 +280,8 @@ public class AlertOutbox implements ClaimQueue {
     }
 
     private void scheduleRetry(Exchange exchange, long id) {
-        String rule = exchange.getProperty(ALERT_RULE, String.class);
-        Integer attempts = exchange.getProperty(ALERT_ATTEMPTS, Integer.class);
+        String rule = exchange.getProperty(ExchangeNames.ALERT_RULE, String.class);
+        Integer attempts = exchange.getProperty(ExchangeNames.ALERT_ATTEMPTS, Integer.class);
         int attempt = attempts == null ? properties.getMaxAttempts() : attempts;
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String error = describe(cause);
@@ -303,12 +310,12 @@ public class AlertOutbox implements ClaimQueue {
      *
      * @return RESENT, NOT_FOUND or NOT_FAILED (the alert exists but is PENDING or SENT)
      */
-    public String resend(@Header("id") String idText) {
+    public ResendOutcome resend(@Header("id") String idText) {
         long id;
         try {
             id = Long.parseLong(idText == null ? "" : idText.trim());
         } catch (NumberFormatException e) {
-            return "NOT_FOUND";
+            return ResendOutcome.NOT_FOUND;
         }
         int updated = jdbc.update("UPDATE alert_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = ?,"
                 + " claimed_until = NULL, claimed_by = NULL WHERE id = ? AND status = 'FAILED'",
@@ -316,10 +323,10 @@ public class AlertOutbox implements ClaimQueue {
         if (updated == 1) {
             meters.counter("gateway.alerts.resent").increment();
             log.info("Alert {} re-queued for sending", id);
-            return "RESENT";
+            return ResendOutcome.RESENT;
         }
         Long exists = jdbc.queryForObject("SELECT COUNT(*) FROM alert_outbox WHERE id = ?", Long.class, id);
-        return exists != null && exists > 0 ? "NOT_FAILED" : "NOT_FOUND";
+        return exists != null && exists > 0 ? ResendOutcome.NOT_FAILED : ResendOutcome.NOT_FOUND;
     }
 
     /**

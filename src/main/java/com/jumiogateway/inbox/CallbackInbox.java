@@ -1,5 +1,6 @@
 package com.jumiogateway.inbox;
 
+import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,8 +38,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("callbackInbox")
 public class CallbackInbox implements ClaimQueue {
 
-    public static final String ENTRY_ID_HEADER = "CallbackInboxId";
-    public static final String KIND_HEADER = "CallbackKind";
     private static final Logger log = LoggerFactory.getLogger(CallbackInbox.class);
     /** The states of a stored callback (column callback_inbox.status). */
     private static final Set<String> STATUSES = Set.of("RECEIVED", "CLAIMED", "PROCESSED", "FAILED");
@@ -74,8 +73,10 @@ public class CallbackInbox implements ClaimQueue {
      * Intake step: commits the raw callback (group commit with concurrent callbacks) and returns only once it is
      * committed. A database failure propagates, and the intake route answers 503.
      */
-    public void store(@Header(KIND_HEADER) String kind, @Header("CallbackSourceAddress") String sourceAddress,
-                      @Header("CallbackContentType") String contentType, @Header("CallbackBody") byte[] body) {
+    public void store(@Header(ExchangeNames.CALLBACK_KIND) String kind,
+                      @Header(ExchangeNames.CALLBACK_SOURCE_ADDRESS) String sourceAddress,
+                      @Header(ExchangeNames.CALLBACK_CONTENT_TYPE) String contentType,
+                      @Header(ExchangeNames.CALLBACK_BODY) byte[] body) {
         try {
             writer.write(kind, sourceAddress, contentType, body);
         } catch (com.jumiogateway.intake.CallbackRefusedException e) {
@@ -117,8 +118,9 @@ public class CallbackInbox implements ClaimQueue {
     }
 
     /** Worker step: the claimed row was handled; its outcome (applied, duplicate, stale...) is kept with it. */
-    public void markProcessed(@Header(ENTRY_ID_HEADER) long id, @Header("CallbackScanReference") String scanReference,
-                              @Header("VerificationOutcome") String outcome) {
+    public void markProcessed(@Header(ExchangeNames.CALLBACK_INBOX_ID) long id,
+                              @Header(ExchangeNames.CALLBACK_SCAN_REFERENCE) String scanReference,
+                              @Header(ExchangeNames.VERIFICATION_OUTCOME) String outcome) {
         claims.forget(id);
         int updated = jdbc.update("UPDATE callback_inbox SET status = 'PROCESSED', processed_at = ?, scan_reference = ?,"
                             + " outcome = ?, failure_reason = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?"
@@ -131,7 +133,7 @@ public class CallbackInbox implements ClaimQueue {
 
     /** Worker step: the row cannot be processed as it is; it stays stored for inspection and replay. */
     public void markFailed(Exchange exchange) {
-        long id = exchange.getIn().getHeader(ENTRY_ID_HEADER, Long.class);
+        long id = exchange.getIn().getHeader(ExchangeNames.CALLBACK_INBOX_ID, Long.class);
         claims.forget(id);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         // a database exception's message quotes SQL parameters (callback values): its class only
@@ -140,7 +142,7 @@ public class CallbackInbox implements ClaimQueue {
         if (reason != null && reason.length() > 1000) {
             reason = reason.substring(0, 1000);
         }
-        String kind = exchange.getIn().getHeader(KIND_HEADER, String.class);
+        String kind = exchange.getIn().getHeader(ExchangeNames.CALLBACK_KIND, String.class);
         try {
             jdbc.update("UPDATE callback_inbox SET status = 'FAILED', processed_at = ?, failure_reason = ?,"
                     + " claimed_until = NULL WHERE id = ? AND claimed_by = ? AND status = 'CLAIMED'",
@@ -161,9 +163,9 @@ public class CallbackInbox implements ClaimQueue {
      * passed, then taken again; after max attempts it is marked FAILED so it cannot loop forever.
      */
     public void retryLater(Exchange exchange) {
-        long id = exchange.getIn().getHeader(ENTRY_ID_HEADER, Long.class);
+        long id = exchange.getIn().getHeader(ExchangeNames.CALLBACK_INBOX_ID, Long.class);
         claims.forget(id);
-        Integer attempts = exchange.getIn().getHeader("CallbackAttempts", Integer.class);
+        Integer attempts = exchange.getIn().getHeader(ExchangeNames.CALLBACK_ATTEMPTS, Integer.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         meters.counter("gateway.worker.errors", "exception", cause == null ? "unknown" : cause.getClass().getSimpleName())
                 .increment();

@@ -1,5 +1,6 @@
 package com.jumiogateway.reconciliation;
 
+import com.jumiogateway.routing.ExchangeNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jumiogateway.result.InvalidCallbackException;
@@ -30,7 +31,7 @@ public class DocumentVerificationRetrievalMapper {
 
     /** Route step: the data payload in the body, the claimed row in the exchange property; returns the callback form. */
     public String toCallbackForm(@Body String payload,
-                                 @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+                                 @ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         return toCallbackForm(payload, row.scanReference());
     }
 

@@ -1,5 +1,6 @@
 package com.jumiogateway.reconciliation;
 
+import com.jumiogateway.routing.ExchangeNames;
 import static com.jumiogateway.form.JumioValues.bool;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +53,7 @@ public class NetverifyRetrievalMapper {
 
     /** Route step: the data payload in the body, the claimed row in the exchange property. */
     public NetverifyCallback map(@Body String payload,
-                                 @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+                                 @ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         return map(payload, row.scanReference());
     }
 
