@@ -3,7 +3,7 @@ package com.jumiogateway.reconciliation;
 import com.jumiogateway.routing.ExchangeNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.jumiogateway.result.InvalidCallbackException;
+import com.jumiogateway.form.JumioValues;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -36,11 +36,8 @@ public class DocumentVerificationRetrievalMapper {
     }
 
     public String toCallbackForm(String payload, String expectedScanReference) {
-        JsonNode root = RetrievalResponses.readObject(mapper, payload, "Document Verification retrieval data");
-        String scanReference = NetverifyRetrievalMapper.text(root, "scanReference");
-        if (scanReference != null && !scanReference.equals(expectedScanReference)) {
-            throw new InvalidCallbackException("Document Verification retrieval data is for another scan reference");
-        }
+        JsonNode root = JumioValues.readAnswer(mapper, payload, "Document Verification retrieval data",
+                expectedScanReference);
         StringJoiner form = new StringJoiner("&");
         add(form, "scanReference", expectedScanReference);
         for (Map.Entry<String, JsonNode> field : root.properties()) {

@@ -2,6 +2,7 @@ package com.jumiogateway.reconciliation;
 
 import com.jumiogateway.routing.ExchangeNames;
 import static com.jumiogateway.form.JumioValues.bool;
+import com.jumiogateway.form.JumioValues;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,6 @@ import com.jumiogateway.netverify.NetverifyCallback.IdAddress;
 import com.jumiogateway.netverify.NetverifyCallback.IdentityVerification;
 import com.jumiogateway.netverify.NetverifyCallback.RejectReason;
 import com.jumiogateway.netverify.NetverifyCallback.RejectReasonDetail;
-import com.jumiogateway.result.InvalidCallbackException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,11 +58,7 @@ public class NetverifyRetrievalMapper {
     }
 
     public NetverifyCallback map(String payload, String expectedScanReference) {
-        JsonNode root = RetrievalResponses.readObject(mapper, payload, "Netverify retrieval data");
-        String scanReference = text(root, "scanReference");
-        if (scanReference != null && !scanReference.equals(expectedScanReference)) {
-            throw new InvalidCallbackException("Netverify retrieval data is for another scan reference");
-        }
+        JsonNode root = JumioValues.readAnswer(mapper, payload, "Netverify retrieval data", expectedScanReference);
         JsonNode document = root.path("document");
         JsonNode transaction = root.path("transaction");
         JsonNode verification = root.path("verification");
@@ -85,7 +81,7 @@ public class NetverifyRetrievalMapper {
                 null, null, null,
                 mrzCheck == null ? null : "NOT_AVAILABLE".equals(mrzCheck) ? "N/A" : mrzCheck,
                 null, null, null,
-                RetrievalResponses.timestamp(text(transaction, "date"), "transaction.date"),
+                JumioValues.timestamp(text(transaction, "date"), "Retrieval field 'transaction.date' is not a timestamp"),
                 null,
                 identityVerification(verification.path("identityVerification")),
                 text(document, "type"),
@@ -122,8 +118,8 @@ public class NetverifyRetrievalMapper {
 
     /** The payload's timestamp: the result's event time. */
     public Instant timestamp(@Body String payload) {
-        return RetrievalResponses.timestamp(text(RetrievalResponses.readObject(mapper, payload, "Netverify retrieval data"),
-                "timestamp"), "timestamp");
+        return JumioValues.timestamp(text(JumioValues.readObject(mapper, payload, "Netverify retrieval data"), "timestamp"),
+                "Retrieval field 'timestamp' is not a timestamp");
     }
 
     private static IdentityVerification identityVerification(JsonNode node) {
