@@ -64,7 +64,7 @@ public class CallbackInbox implements ClaimQueue {
         this.clock = clock;
         // a claim is given back by letting its lease end now: the claim query takes expired CLAIMED rows
         this.claims = new ClaimTable<>("Callback inbox", "callback_inbox", "id", "status = 'CLAIMED'",
-                "claimed_until = :now", "claimed_until > :now", jdbc, clock, identity, properties::getClaimLease, log);
+                "claimed_until = :now", "claimed_until > :now", jdbc, clock, identity, properties::claimLease, log);
         this.instanceId = claims.owner();
         meters.gauge("gateway.inbox.backlog", lastBacklog);
     }
@@ -93,7 +93,7 @@ public class CallbackInbox implements ClaimQueue {
      */
     public List<InboxEntry> claim() {
         Instant now = clock.instant();
-        Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
+        Timestamp leaseUntil = Timestamp.from(now.plus(properties.claimLease()));
         return claims.claim(() -> {
             claims.giveBackOrphans();
             return claimRows(now, leaseUntil);
@@ -105,7 +105,7 @@ public class CallbackInbox implements ClaimQueue {
             List<InboxEntry> rows = jdbc.query(
                     "SELECT id, kind, source_address, content_type, body, received_at, attempts FROM callback_inbox"
                             + " WHERE status = 'RECEIVED' OR (status = 'CLAIMED' AND claimed_until < ?)"
-                            + " ORDER BY id FETCH FIRST " + properties.getBatchSize() + " ROWS ONLY"
+                            + " ORDER BY id FETCH FIRST " + properties.batchSize() + " ROWS ONLY"
                             + " FOR UPDATE SKIP LOCKED",
                     CallbackInbox::entry, Timestamp.from(now));
             if (!rows.isEmpty()) {
@@ -169,12 +169,12 @@ public class CallbackInbox implements ClaimQueue {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         meters.counter("gateway.worker.errors", "exception", cause == null ? "unknown" : cause.getClass().getSimpleName())
                 .increment();
-        if (attempts != null && attempts >= properties.getMaxAttempts()) {
+        if (attempts != null && attempts >= properties.maxAttempts()) {
             markFailed(exchange);
             return;
         }
         // the database was away and is back (this update works): the next poll takes the row again
-        Duration delay = DatabaseErrors.connectionLost(cause) ? Duration.ZERO : properties.getRetryDelay();
+        Duration delay = DatabaseErrors.connectionLost(cause) ? Duration.ZERO : properties.retryDelay();
         log.warn("Callback inbox row {} attempt {} hit {}; retrying in {}", id, attempts,
                 cause == null ? "an error" : cause.getClass().getSimpleName(), delay);
         try {
@@ -196,7 +196,7 @@ public class CallbackInbox implements ClaimQueue {
 
     @Override
     public Duration lease() {
-        return properties.getClaimLease();
+        return properties.claimLease();
     }
 
     @Override
