@@ -375,24 +375,15 @@ public class AlertOutbox implements ClaimQueue {
     }
 
     @Override
-    public String queueName() {
-        return claims.queueName();
+    public ClaimTable<Long> claimTable() {
+        return claims;
     }
 
-    @Override
-    public Duration lease() {
-        return properties.getClaimLease();
-    }
-
+    /** The heartbeat also retries SENT marks that failed: once the database is back, a sent alert is marked SENT. */
     @Override
     public int renewHeld() {
         confirmSentMarks();
         return claims.renewHeld();
-    }
-
-    @Override
-    public int releaseOwnStaleClaims() {
-        return claims.releaseOwnStaleClaims();
     }
 
     private ClaimedAlert claimedAlert(ResultSet rs, int row) throws SQLException {

@@ -73,6 +73,11 @@ public final class ClaimTable<K> {
         return queueName;
     }
 
+    /** How long a claim lasts without renewal. */
+    public Duration lease() {
+        return lease.get();
+    }
+
     /**
      * The outage guard of a claim poll: runs the queue's claim (which may call {@link #giveBackOrphans()} first) and
      * holds what it claimed. A database failure is logged once per outage and answers "nothing claimed"; rows the
@@ -123,7 +128,7 @@ public final class ClaimTable<K> {
         for (List<K> slice : HeldClaims.slices(held.live())) {
             renewed += jdbc.update("UPDATE " + table + " SET claimed_until = :until WHERE claimed_by = :owner AND "
                             + inWork + " AND " + keyColumn + " IN (:held)",
-                    Map.of("until", Timestamp.from(clock.instant().plus(lease.get())), "owner", owner, "held", slice));
+                    Map.of("until", Timestamp.from(clock.instant().plus(lease())), "owner", owner, "held", slice));
         }
         return renewed;
     }

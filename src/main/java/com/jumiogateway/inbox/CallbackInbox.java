@@ -190,23 +190,8 @@ public class CallbackInbox implements ClaimQueue {
     }
 
     @Override
-    public String queueName() {
-        return claims.queueName();
-    }
-
-    @Override
-    public Duration lease() {
-        return properties.claimLease();
-    }
-
-    @Override
-    public int renewHeld() {
-        return claims.renewHeld();
-    }
-
-    @Override
-    public int releaseOwnStaleClaims() {
-        return claims.releaseOwnStaleClaims();
+    public ClaimTable<Long> claimTable() {
+        return claims;
     }
 
     /** Puts one FAILED or PROCESSED row back in the queue, for example after a parser fix. Returns how many. */

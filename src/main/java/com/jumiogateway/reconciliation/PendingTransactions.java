@@ -27,7 +27,6 @@ import com.jumiogateway.claims.ClaimQueue;
 import com.jumiogateway.claims.ClaimTable;
 import com.jumiogateway.claims.InstanceIdentity;
 import com.jumiogateway.logging.LogText;
-import java.time.Duration;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -404,23 +403,8 @@ public class PendingTransactions implements ClaimQueue {
     }
 
     @Override
-    public String queueName() {
-        return claims.queueName();
-    }
-
-    @Override
-    public Duration lease() {
-        return properties.getClaimLease();
-    }
-
-    @Override
-    public int renewHeld() {
-        return claims.renewHeld();
-    }
-
-    @Override
-    public int releaseOwnStaleClaims() {
-        return claims.releaseOwnStaleClaims();
+    public ClaimTable<String> claimTable() {
+        return claims;
     }
 
     private long countUnresolved() {
