@@ -1,5 +1,6 @@
 package com.jumiogateway.alert;
 
+import com.jumiogateway.routing.ExchangeNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,11 +32,9 @@ import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.TransactionException;
-import org.springframework.dao.DataAccessException;
 import com.jumiogateway.claims.ClaimQueue;
 import com.jumiogateway.claims.DatabaseErrors;
-import com.jumiogateway.claims.HeldClaims;
+import com.jumiogateway.claims.ClaimTable;
 import com.jumiogateway.claims.InstanceIdentity;
 import com.jumiogateway.logging.LogText;
 import org.springframework.stereotype.Component;
@@ -62,10 +61,16 @@ public class AlertOutbox implements ClaimQueue {
     public static final String PENDING = "PENDING";
     public static final String SENT = "SENT";
     public static final String FAILED = "FAILED";
-    /** Exchange properties the sender route keeps while it removes every header. */
-    public static final String ALERT_ID = "AlertId";
-    public static final String ALERT_RULE = "AlertRule";
-    public static final String ALERT_ATTEMPTS = "AlertAttempts";
+
+    /** What a resend request did; resend-alert compares with the names (property ResendOutcome). */
+    public enum ResendOutcome {
+        /** The FAILED alert is PENDING again. */
+        RESENT,
+        /** No alert with that id. */
+        NOT_FOUND,
+        /** The alert exists but is PENDING or SENT. */
+        NOT_FAILED
+    }
 
     private static final Logger log = LoggerFactory.getLogger(AlertOutbox.class);
     private static final Set<String> STATUSES = Set.of(PENDING, SENT, FAILED);
@@ -78,7 +83,7 @@ public class AlertOutbox implements ClaimQueue {
     private final MeterRegistry meters;
     private final Clock clock;
     private final String instanceId;
-    private final HeldClaims<Long> held;
+    private final ClaimTable<Long> claims;
     /** Alerts the SMTP server accepted whose SENT mark has not reached the database yet: id to rule. */
     private final Map<Long, String> unconfirmedSent = new ConcurrentHashMap<>();
 
@@ -92,8 +97,10 @@ public class AlertOutbox implements ClaimQueue {
         this.mapper = mapper;
         this.meters = meters;
         this.clock = clock;
-        this.instanceId = identity.id();
-        this.held = new HeldClaims<>(clock);
+        // a given-back alert has no lease: the claim query takes PENDING alerts without one
+        this.claims = new ClaimTable<>("Alert outbox", "alert_outbox", "id", "status = 'PENDING'",
+                "claimed_until = NULL", "claimed_until IS NOT NULL", jdbc, clock, identity, properties::getClaimLease, log);
+        this.instanceId = claims.owner();
         Gauge.builder("gateway.alerts.pending", this, AlertOutbox::pendingOrNaN)
                 .description("Alerts queued and not sent yet").register(meters);
     }
@@ -162,42 +169,10 @@ public class AlertOutbox implements ClaimQueue {
         if (!confirmSentMarks()) {
             return List.of();
         }
-        List<ClaimedAlert> claimed;
-        try {
-            giveBackOrphans();
-            claimed = claimRows(categories);
-        } catch (DataAccessException | TransactionException e) {
-            held.databaseUnavailable(log, "Alert outbox", e);
-            return List.of();
-        }
-        held.databaseAvailable(log, "Alert outbox");
-        if (claimed == null) {
-            return List.of();
-        }
-        held.hold(claimed.stream().map(ClaimedAlert::id).toList());
-        return claimed;
-    }
-
-    /** After a database outage: alerts claimed under this name that this instance does not hold are given back. */
-    private void giveBackOrphans() {
-        if (!held.takeOrphanCheck()) {
-            return;
-        }
-        try {
-            List<Long> holding = held.live();
-            List<Object> args = new ArrayList<>(List.of(instanceId));
-            args.addAll(holding);
-            int released = jdbc.update("UPDATE alert_outbox SET claimed_until = NULL WHERE claimed_by = ?"
-                    + " AND status = 'PENDING' AND claimed_until IS NOT NULL"
-                    + (holding.isEmpty() ? "" : " AND id NOT IN (" + HeldClaims.placeholders(holding.size()) + ")"),
-                    args.toArray());
-            if (released > 0) {
-                log.info("Alert outbox: {} claims left over from the database outage given back", released);
-            }
-        } catch (RuntimeException e) {
-            held.orphanCheckFailed();
-            throw e;
-        }
+        return claims.claim(() -> {
+            claims.giveBackOrphans();
+            return claimRows(categories);
+        }, ClaimedAlert::id);
     }
 
     private List<ClaimedAlert> claimRows(List<String> categories) {
@@ -235,7 +210,7 @@ public class AlertOutbox implements ClaimQueue {
      * (the lease ran out while earlier alerts of the batch were being sent, and another instance took the alert
      * over): then this instance must not send it.
      */
-    public boolean claimLost(@ExchangeProperty(ALERT_ID) long id) {
+    public boolean claimLost(@ExchangeProperty(ExchangeNames.ALERT_ID) long id) {
         Timestamp leaseUntil = Timestamp.from(clock.instant().plus(properties.getClaimLease()));
         int renewed = jdbc.update("UPDATE alert_outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ?"
                 + " AND status = 'PENDING'", leaseUntil, id, instanceId);
@@ -250,7 +225,7 @@ public class AlertOutbox implements ClaimQueue {
      * alert again. If the database is away the mark waits in memory (the claim stays held and renewed) and is
      * retried before the next claim.
      */
-    public void markSent(@ExchangeProperty(ALERT_ID) long id, @ExchangeProperty(ALERT_RULE) String rule) {
+    public void markSent(@ExchangeProperty(ExchangeNames.ALERT_ID) long id, @ExchangeProperty(ExchangeNames.ALERT_RULE) String rule) {
         meters.counter("gateway.alerts.sent", "rule", String.valueOf(rule)).increment();
         unconfirmedSent.put(id, String.valueOf(rule));
         if (confirmSent(id, rule)) {
@@ -278,11 +253,11 @@ public class AlertOutbox implements ClaimQueue {
             jdbc.update("UPDATE alert_outbox SET status = 'SENT', sent_at = ?, claimed_until = NULL, last_error = NULL"
                     + " WHERE id = ? AND status <> 'SENT'", Timestamp.from(clock.instant()), id);
         } catch (RuntimeException e) {
-            held.databaseUnavailable(log, "Alert outbox", e);
+            claims.databaseUnavailable(e);
             return false;
         }
         unconfirmedSent.remove(id);
-        held.forget(id);
+        claims.forget(id);
         return true;
     }
 
@@ -291,22 +266,22 @@ public class AlertOutbox implements ClaimQueue {
      * {@code max-attempts} attempts it is marked FAILED and counted.
      */
     public void retryLater(Exchange exchange) {
-        long id = exchange.getProperty(ALERT_ID, Long.class);
-        held.forget(id);
+        long id = exchange.getProperty(ExchangeNames.ALERT_ID, Long.class);
+        claims.forget(id);
         try {
             scheduleRetry(exchange, id);
         } catch (RuntimeException e) {
             // an error step never throws (the database is likely away): the alert is given back at the first poll
             // after the outage (or, should this instance die first, its lease runs out)
-            held.outageSeen();
+            claims.outageSeen();
             log.warn("Alert {} could not be given back now ({}); given back once the database is back", id,
                     e.getClass().getSimpleName());
         }
     }
 
     private void scheduleRetry(Exchange exchange, long id) {
-        String rule = exchange.getProperty(ALERT_RULE, String.class);
-        Integer attempts = exchange.getProperty(ALERT_ATTEMPTS, Integer.class);
+        String rule = exchange.getProperty(ExchangeNames.ALERT_RULE, String.class);
+        Integer attempts = exchange.getProperty(ExchangeNames.ALERT_ATTEMPTS, Integer.class);
         int attempt = attempts == null ? properties.getMaxAttempts() : attempts;
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String error = describe(cause);
@@ -335,12 +310,12 @@ public class AlertOutbox implements ClaimQueue {
      *
      * @return RESENT, NOT_FOUND or NOT_FAILED (the alert exists but is PENDING or SENT)
      */
-    public String resend(@Header("id") String idText) {
+    public ResendOutcome resend(@Header("id") String idText) {
         long id;
         try {
             id = Long.parseLong(idText == null ? "" : idText.trim());
         } catch (NumberFormatException e) {
-            return "NOT_FOUND";
+            return ResendOutcome.NOT_FOUND;
         }
         int updated = jdbc.update("UPDATE alert_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = ?,"
                 + " claimed_until = NULL, claimed_by = NULL WHERE id = ? AND status = 'FAILED'",
@@ -348,10 +323,10 @@ public class AlertOutbox implements ClaimQueue {
         if (updated == 1) {
             meters.counter("gateway.alerts.resent").increment();
             log.info("Alert {} re-queued for sending", id);
-            return "RESENT";
+            return ResendOutcome.RESENT;
         }
         Long exists = jdbc.queryForObject("SELECT COUNT(*) FROM alert_outbox WHERE id = ?", Long.class, id);
-        return exists != null && exists > 0 ? "NOT_FAILED" : "NOT_FOUND";
+        return exists != null && exists > 0 ? ResendOutcome.NOT_FAILED : ResendOutcome.NOT_FOUND;
     }
 
     /**
@@ -400,34 +375,15 @@ public class AlertOutbox implements ClaimQueue {
     }
 
     @Override
-    public String queueName() {
-        return "Alert outbox";
+    public ClaimTable<Long> claimTable() {
+        return claims;
     }
 
-    @Override
-    public java.time.Duration lease() {
-        return properties.getClaimLease();
-    }
-
+    /** The heartbeat also retries SENT marks that failed: once the database is back, a sent alert is marked SENT. */
     @Override
     public int renewHeld() {
         confirmSentMarks();
-        int renewed = 0;
-        for (List<Long> slice : HeldClaims.slices(held.live())) {
-            List<Object> args = new ArrayList<>();
-            args.add(Timestamp.from(clock.instant().plus(properties.getClaimLease())));
-            args.add(instanceId);
-            args.addAll(slice);
-            renewed += jdbc.update("UPDATE alert_outbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'PENDING'"
-                    + " AND id IN (" + HeldClaims.placeholders(slice.size()) + ")", args.toArray());
-        }
-        return renewed;
-    }
-
-    @Override
-    public int releaseOwnStaleClaims() {
-        return jdbc.update("UPDATE alert_outbox SET claimed_until = NULL WHERE claimed_by = ? AND status = 'PENDING'"
-                + " AND claimed_until IS NOT NULL", instanceId);
+        return claims.renewHeld();
     }
 
     private ClaimedAlert claimedAlert(ResultSet rs, int row) throws SQLException {

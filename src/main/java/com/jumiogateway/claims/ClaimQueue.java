@@ -5,19 +5,31 @@ import java.time.Duration;
 /**
  * A database table used as a queue with leased claims (callback inbox, alert outbox, pending transactions). The
  * {@link ClaimHeartbeat} renews the leases of the rows this instance is still working on and, for a stable instance
- * name, gives back at start-up the claims its previous life left behind.
+ * name, gives back at start-up the claims its previous life left behind. A queue only names its {@link ClaimTable};
+ * the plumbing is the table's.
  */
 public interface ClaimQueue {
 
+    /** The queue's table and the claims this instance holds in it. */
+    ClaimTable<?> claimTable();
+
     /** For logs: which queue. */
-    String queueName();
+    default String queueName() {
+        return claimTable().queueName();
+    }
 
     /** How long a claim of this queue lasts without renewal. */
-    Duration lease();
+    default Duration lease() {
+        return claimTable().lease();
+    }
 
     /** Extends the lease of every row this instance holds and still works on; returns how many were renewed. */
-    int renewHeld();
+    default int renewHeld() {
+        return claimTable().renewHeld();
+    }
 
     /** Start-up of a stable instance name: claims under this name are leftovers of a previous life; gives them back. */
-    int releaseOwnStaleClaims();
+    default int releaseOwnStaleClaims() {
+        return claimTable().releaseOwnStaleClaims();
+    }
 }

@@ -59,11 +59,6 @@ public final class HeldClaims<K> {
         return slices;
     }
 
-    /** "?, ?, ?" for n values. */
-    public static String placeholders(int n) {
-        return String.join(", ", java.util.Collections.nCopies(n, "?"));
-    }
-
     public boolean holds(K key) {
         return held.containsKey(key);
     }

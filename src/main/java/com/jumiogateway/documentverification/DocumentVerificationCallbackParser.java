@@ -16,23 +16,17 @@ import com.jumiogateway.documentverification.DocumentVerificationCallback.Extrac
 import com.jumiogateway.documentverification.DocumentVerificationCallback.Image;
 import com.jumiogateway.documentverification.DocumentVerificationCallback.Transaction;
 import com.jumiogateway.form.FormBody;
+import com.jumiogateway.form.FormParameters;
+import com.jumiogateway.form.JumioValues;
 import com.jumiogateway.result.InvalidCallbackException;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -61,12 +55,6 @@ public class DocumentVerificationCallbackParser {
     /** Levels of "JSON inside a JSON string" unwrapped before giving up. */
     private static final int MAX_STRING_WRAPPING = 3;
 
-    /** Jumio documents YYYY-MM-DDThh:mm:ss.SSSZ but sends 0 to 3 fraction digits; no offset means UTC. */
-    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
-            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-            .toFormatter(Locale.ROOT);
 
     private static final Set<String> TRANSACTION_FIELDS = Set.of("date", "status", "source", "merchantScanReference",
             "customerId", "merchantReportingCriteria", "clientIp");
@@ -95,7 +83,7 @@ public class DocumentVerificationCallbackParser {
      *                                  or a timestamp cannot be read
      */
     public DocumentVerificationCallback parse(String body) {
-        Parameters p = new Parameters(FormBody.decode(body, CALLBACK));
+        FormParameters p = new FormParameters(FormBody.decode(body, CALLBACK));
         String scanReference = p.text("scanReference");
         if (scanReference == null) {
             throw new InvalidCallbackException(CALLBACK + " has no scanReference");
@@ -265,24 +253,13 @@ public class DocumentVerificationCallbackParser {
     }
 
     private static Instant timestamp(String value, String what) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            TemporalAccessor parsed = TIMESTAMP.parseBest(value, OffsetDateTime::from, LocalDateTime::from);
-            return parsed instanceof OffsetDateTime withOffset
-                    ? withOffset.toInstant()
-                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw new InvalidCallbackException(
-                    CALLBACK + " " + what + " is not a timestamp (expected YYYY-MM-DDThh:mm:ss.SSSZ)");
-        }
+        return JumioValues.timestamp(value, CALLBACK + " " + what + " is not a timestamp (expected YYYY-MM-DDThh:mm:ss.SSSZ)");
     }
 
     // --- embedded JSON ----------------------------------------------------------------------------------------
 
     /** A form parameter holding a JSON object (or a JSON string holding one), protected numbers masked. */
-    private JsonNode jsonParameter(Parameters p, String name) {
+    private JsonNode jsonParameter(FormParameters p, String name) {
         String value = p.text(name);
         if (value == null) {
             return null;
@@ -365,28 +342,5 @@ public class DocumentVerificationCallbackParser {
         }
         String value = node.isValueNode() ? node.asText() : node.toString();
         return value.isBlank() ? null : value;
-    }
-
-    /** The decoded form parameters; remembers which were read so the rest can be kept as additional parameters. */
-    private static final class Parameters {
-
-        private final Map<String, String> values;
-        private final Set<String> read = new HashSet<>();
-
-        Parameters(Map<String, String> values) {
-            this.values = values;
-        }
-
-        /** Blank, "N/A" and absent are null; otherwise the value without surrounding whitespace. */
-        String text(String name) {
-            read.add(name);
-            return notAvailableToNull(values.get(name));
-        }
-
-        Map<String, String> unread() {
-            Map<String, String> unread = new LinkedHashMap<>(values);
-            unread.keySet().removeAll(read);
-            return Collections.unmodifiableMap(unread);
-        }
     }
 }

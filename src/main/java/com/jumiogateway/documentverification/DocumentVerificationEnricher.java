@@ -1,5 +1,6 @@
 package com.jumiogateway.documentverification;
 
+import com.jumiogateway.routing.ExchangeNames;
 import com.jumiogateway.form.JumioValues;
 import com.jumiogateway.documentverification.DocumentVerificationCallback.Document;
 import com.jumiogateway.documentverification.DocumentVerificationCallback.Transaction;
@@ -15,7 +16,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Objects;
 
 /**
@@ -25,11 +25,6 @@ import java.util.Objects;
  */
 @Component("documentVerificationEnricher")
 public class DocumentVerificationEnricher {
-
-    /** Header with the time the gateway received the callback (Instant, Date/Timestamp, epoch millis or ISO text). */
-    public static final String RECEIVED_AT_HEADER = "CallbackReceivedAt";
-    /** Header with the {@link ResultSource} (the enum or its name). */
-    public static final String RESULT_SOURCE_HEADER = "ResultSource";
 
     static final String TRANSACTION_FAILED = "FAILED";
     /** Jumio: "UPLOADED (default)": a document without a status was uploaded, nothing more. */
@@ -77,20 +72,16 @@ public class DocumentVerificationEnricher {
 
     /**
      * For routes: {@code bean:documentVerificationEnricher?method=enrichFromExchange} (also the default method).
-     * The body is the parsed callback; the headers {@value #RECEIVED_AT_HEADER} and {@value #RESULT_SOURCE_HEADER}
-     * are required.
+     * The body is the parsed callback; the headers {@value ExchangeNames#CALLBACK_RECEIVED_AT} (Instant, Date/Timestamp,
+     * epoch millis or ISO text) and {@value ExchangeNames#RESULT_SOURCE} (the enum or its name) are required.
      */
     @Handler
     public VerificationResult enrichFromExchange(@Body DocumentVerificationCallback callback,
-                                                 @Header(RECEIVED_AT_HEADER) Object receivedAt,
-                                                 @Header(RESULT_SOURCE_HEADER) ResultSource source) {
-        if (receivedAt == null) {
-            throw new IllegalArgumentException("header " + RECEIVED_AT_HEADER + " is missing");
-        }
-        if (source == null) {
-            throw new IllegalArgumentException("header " + RESULT_SOURCE_HEADER + " is missing");
-        }
-        return enrich(callback, source, JumioValues.toInstant(receivedAt, RECEIVED_AT_HEADER));
+                                                 @Header(ExchangeNames.CALLBACK_RECEIVED_AT) Object receivedAt,
+                                                 @Header(ExchangeNames.RESULT_SOURCE) ResultSource source) {
+        Object received = ExchangeNames.required(receivedAt, ExchangeNames.CALLBACK_RECEIVED_AT);
+        return enrich(callback, ExchangeNames.required(source, ExchangeNames.RESULT_SOURCE),
+                JumioValues.toInstant(received, ExchangeNames.CALLBACK_RECEIVED_AT));
     }
 
     /** FAILED when the transaction failed; otherwise the document status (UPLOADED by default), else as sent. */

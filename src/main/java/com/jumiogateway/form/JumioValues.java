@@ -1,14 +1,22 @@
 package com.jumiogateway.form;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jumiogateway.result.InvalidCallbackException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,6 +24,13 @@ import java.util.Set;
 public final class JumioValues {
 
     private static final String NOT_AVAILABLE = "N/A";
+
+    /** Jumio documents YYYY-MM-DDThh:mm:ss.SSSZ but sends 0 to 3 fraction digits; no offset means UTC. */
+    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .toFormatter(Locale.ROOT);
 
     private JumioValues() {
     }
@@ -76,5 +91,57 @@ public final class JumioValues {
             }
         }
         throw new IllegalArgumentException("header " + headerName + " has unsupported type " + value.getClass().getName());
+    }
+
+    /**
+     * A Jumio timestamp (callback parameter or retrieval field), or null for null.
+     *
+     * @param problem the message when it is not one; names the field, never the value
+     */
+    public static Instant timestamp(String value, String problem) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            TemporalAccessor parsed = TIMESTAMP.parseBest(value, OffsetDateTime::from, LocalDateTime::from);
+            return parsed instanceof OffsetDateTime withOffset
+                    ? withOffset.toInstant()
+                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new InvalidCallbackException(problem);
+        }
+    }
+
+    /** A JSON object from Jumio (a retrieval answer); {@code what} names it in messages, which quote no payload. */
+    public static JsonNode readObject(ObjectMapper mapper, String payload, String what) {
+        if (payload == null || payload.isBlank()) {
+            throw new InvalidCallbackException(what + " is empty");
+        }
+        try {
+            JsonNode node = mapper.readTree(payload);
+            if (node == null || !node.isObject()) {
+                throw new InvalidCallbackException(what + " is not a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            // Jackson's message quotes the payload (personal data): not passed on
+            throw new InvalidCallbackException(what + " is not valid JSON");
+        }
+    }
+
+    /**
+     * A retrieval answer about one scan (a JSON object): refused when its scanReference names another scan.
+     *
+     * @param what names the answer in messages, e.g. "Netverify retrieval data"
+     */
+    public static JsonNode readAnswer(ObjectMapper mapper, String payload, String what, String expectedScanReference) {
+        JsonNode root = readObject(mapper, payload, what);
+        JsonNode sent = root.get("scanReference");
+        String scanReference = sent == null || sent.isNull()
+                ? null : notAvailableToNull(sent.isValueNode() ? sent.asText() : sent.toString());
+        if (scanReference != null && !scanReference.equals(expectedScanReference)) {
+            throw new InvalidCallbackException(what + " is for another scan reference");
+        }
+        return root;
     }
 }

@@ -1,5 +1,6 @@
 package com.jumiogateway.inbox;
 
+import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,13 +21,10 @@ import com.jumiogateway.api.BadRequestException;
 import com.jumiogateway.claims.ClaimHeartbeat;
 import com.jumiogateway.claims.ClaimQueue;
 import com.jumiogateway.claims.DatabaseErrors;
-import com.jumiogateway.claims.HeldClaims;
+import com.jumiogateway.claims.ClaimTable;
 import com.jumiogateway.claims.InstanceIdentity;
 import com.jumiogateway.logging.LogText;
-import java.util.ArrayList;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.TransactionException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,8 +38,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("callbackInbox")
 public class CallbackInbox implements ClaimQueue {
 
-    public static final String ENTRY_ID_HEADER = "CallbackInboxId";
-    public static final String KIND_HEADER = "CallbackKind";
     private static final Logger log = LoggerFactory.getLogger(CallbackInbox.class);
     /** The states of a stored callback (column callback_inbox.status). */
     private static final Set<String> STATUSES = Set.of("RECEIVED", "CLAIMED", "PROCESSED", "FAILED");
@@ -53,7 +49,7 @@ public class CallbackInbox implements ClaimQueue {
     private final Clock clock;
     private final String instanceId;
     private final AtomicLong lastBacklog = new AtomicLong();
-    private final HeldClaims<Long> held;
+    private final ClaimTable<Long> claims;
 
     private final InboxWriter writer;
     private final Map<String, io.micrometer.core.instrument.Counter> received = new java.util.concurrent.ConcurrentHashMap<>();
@@ -66,8 +62,10 @@ public class CallbackInbox implements ClaimQueue {
         this.properties = properties;
         this.meters = meters;
         this.clock = clock;
-        this.instanceId = identity.id();
-        this.held = new HeldClaims<>(clock);
+        // a claim is given back by letting its lease end now: the claim query takes expired CLAIMED rows
+        this.claims = new ClaimTable<>("Callback inbox", "callback_inbox", "id", "status = 'CLAIMED'",
+                "claimed_until = :now", "claimed_until > :now", jdbc, clock, identity, properties::claimLease, log);
+        this.instanceId = claims.owner();
         meters.gauge("gateway.inbox.backlog", lastBacklog);
     }
 
@@ -75,8 +73,10 @@ public class CallbackInbox implements ClaimQueue {
      * Intake step: commits the raw callback (group commit with concurrent callbacks) and returns only once it is
      * committed. A database failure propagates, and the intake route answers 503.
      */
-    public void store(@Header(KIND_HEADER) String kind, @Header("CallbackSourceAddress") String sourceAddress,
-                      @Header("CallbackContentType") String contentType, @Header("CallbackBody") byte[] body) {
+    public void store(@Header(ExchangeNames.CALLBACK_KIND) String kind,
+                      @Header(ExchangeNames.CALLBACK_SOURCE_ADDRESS) String sourceAddress,
+                      @Header(ExchangeNames.CALLBACK_CONTENT_TYPE) String contentType,
+                      @Header(ExchangeNames.CALLBACK_BODY) byte[] body) {
         try {
             writer.write(kind, sourceAddress, contentType, body);
         } catch (com.jumiogateway.intake.CallbackRefusedException e) {
@@ -93,47 +93,11 @@ public class CallbackInbox implements ClaimQueue {
      */
     public List<InboxEntry> claim() {
         Instant now = clock.instant();
-        Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
-        List<InboxEntry> claimed;
-        try {
-            giveBackOrphans(now);
-            claimed = claimRows(now, leaseUntil);
-        } catch (DataAccessException | TransactionException e) {
-            // rows the failed transaction may still have committed are not held: their lease runs out
-            held.databaseUnavailable(log, "Callback inbox", e);
-            return List.of();
-        }
-        held.databaseAvailable(log, "Callback inbox");
-        if (claimed == null) {
-            return List.of();
-        }
-        held.hold(claimed.stream().map(InboxEntry::id).toList());
-        return claimed;
-    }
-
-    /**
-     * After a database outage: rows claimed under this name that no worker thread holds (their give-back failed, or
-     * a claim committed although we saw it fail) are given back, so the first poll after the outage finds them.
-     */
-    private void giveBackOrphans(Instant now) {
-        if (!held.takeOrphanCheck()) {
-            return;
-        }
-        try {
-            List<Long> holding = held.live();
-            List<Object> args = new ArrayList<>(List.of(Timestamp.from(now), instanceId, Timestamp.from(now)));
-            args.addAll(holding);
-            int released = jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE claimed_by = ?"
-                    + " AND status = 'CLAIMED' AND claimed_until > ?"
-                    + (holding.isEmpty() ? "" : " AND id NOT IN (" + HeldClaims.placeholders(holding.size()) + ")"),
-                    args.toArray());
-            if (released > 0) {
-                log.info("Callback inbox: {} claims left over from the database outage given back", released);
-            }
-        } catch (RuntimeException e) {
-            held.orphanCheckFailed();
-            throw e;
-        }
+        Timestamp leaseUntil = Timestamp.from(now.plus(properties.claimLease()));
+        return claims.claim(() -> {
+            claims.giveBackOrphans();
+            return claimRows(now, leaseUntil);
+        }, InboxEntry::id);
     }
 
     private List<InboxEntry> claimRows(Instant now, Timestamp leaseUntil) {
@@ -141,7 +105,7 @@ public class CallbackInbox implements ClaimQueue {
             List<InboxEntry> rows = jdbc.query(
                     "SELECT id, kind, source_address, content_type, body, received_at, attempts FROM callback_inbox"
                             + " WHERE status = 'RECEIVED' OR (status = 'CLAIMED' AND claimed_until < ?)"
-                            + " ORDER BY id FETCH FIRST " + properties.getBatchSize() + " ROWS ONLY"
+                            + " ORDER BY id FETCH FIRST " + properties.batchSize() + " ROWS ONLY"
                             + " FOR UPDATE SKIP LOCKED",
                     CallbackInbox::entry, Timestamp.from(now));
             if (!rows.isEmpty()) {
@@ -154,9 +118,10 @@ public class CallbackInbox implements ClaimQueue {
     }
 
     /** Worker step: the claimed row was handled; its outcome (applied, duplicate, stale...) is kept with it. */
-    public void markProcessed(@Header(ENTRY_ID_HEADER) long id, @Header("CallbackScanReference") String scanReference,
-                              @Header("VerificationOutcome") String outcome) {
-        held.forget(id);
+    public void markProcessed(@Header(ExchangeNames.CALLBACK_INBOX_ID) long id,
+                              @Header(ExchangeNames.CALLBACK_SCAN_REFERENCE) String scanReference,
+                              @Header(ExchangeNames.VERIFICATION_OUTCOME) String outcome) {
+        claims.forget(id);
         int updated = jdbc.update("UPDATE callback_inbox SET status = 'PROCESSED', processed_at = ?, scan_reference = ?,"
                             + " outcome = ?, failure_reason = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?"
                             + " AND status = 'CLAIMED'",
@@ -168,8 +133,8 @@ public class CallbackInbox implements ClaimQueue {
 
     /** Worker step: the row cannot be processed as it is; it stays stored for inspection and replay. */
     public void markFailed(Exchange exchange) {
-        long id = exchange.getIn().getHeader(ENTRY_ID_HEADER, Long.class);
-        held.forget(id);
+        long id = exchange.getIn().getHeader(ExchangeNames.CALLBACK_INBOX_ID, Long.class);
+        claims.forget(id);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         // a database exception's message quotes SQL parameters (callback values): its class only
         String reason = cause == null ? "unknown" : LogText.isDatabaseException(cause)
@@ -177,14 +142,14 @@ public class CallbackInbox implements ClaimQueue {
         if (reason != null && reason.length() > 1000) {
             reason = reason.substring(0, 1000);
         }
-        String kind = exchange.getIn().getHeader(KIND_HEADER, String.class);
+        String kind = exchange.getIn().getHeader(ExchangeNames.CALLBACK_KIND, String.class);
         try {
             jdbc.update("UPDATE callback_inbox SET status = 'FAILED', processed_at = ?, failure_reason = ?,"
                     + " claimed_until = NULL WHERE id = ? AND claimed_by = ? AND status = 'CLAIMED'",
                     Timestamp.from(clock.instant()), reason, id, instanceId);
         } catch (RuntimeException e) {
             // an error step never throws: the row is given back after the outage (or its lease runs out)
-            held.outageSeen();
+            claims.outageSeen();
             log.warn("Callback inbox row {} ({}) could not be marked FAILED ({}); given back once the database is back",
                     id, kind, e.getClass().getSimpleName());
             return;
@@ -198,18 +163,18 @@ public class CallbackInbox implements ClaimQueue {
      * passed, then taken again; after max attempts it is marked FAILED so it cannot loop forever.
      */
     public void retryLater(Exchange exchange) {
-        long id = exchange.getIn().getHeader(ENTRY_ID_HEADER, Long.class);
-        held.forget(id);
-        Integer attempts = exchange.getIn().getHeader("CallbackAttempts", Integer.class);
+        long id = exchange.getIn().getHeader(ExchangeNames.CALLBACK_INBOX_ID, Long.class);
+        claims.forget(id);
+        Integer attempts = exchange.getIn().getHeader(ExchangeNames.CALLBACK_ATTEMPTS, Integer.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         meters.counter("gateway.worker.errors", "exception", cause == null ? "unknown" : cause.getClass().getSimpleName())
                 .increment();
-        if (attempts != null && attempts >= properties.getMaxAttempts()) {
+        if (attempts != null && attempts >= properties.maxAttempts()) {
             markFailed(exchange);
             return;
         }
         // the database was away and is back (this update works): the next poll takes the row again
-        Duration delay = DatabaseErrors.connectionLost(cause) ? Duration.ZERO : properties.getRetryDelay();
+        Duration delay = DatabaseErrors.connectionLost(cause) ? Duration.ZERO : properties.retryDelay();
         log.warn("Callback inbox row {} attempt {} hit {}; retrying in {}", id, attempts,
                 cause == null ? "an error" : cause.getClass().getSimpleName(), delay);
         try {
@@ -218,41 +183,15 @@ public class CallbackInbox implements ClaimQueue {
         } catch (RuntimeException e) {
             // never throws (the database is likely away): the row is given back at the first poll after the outage
             // (or, should this instance die first, no heartbeat renews it and its lease runs out)
-            held.outageSeen();
+            claims.outageSeen();
             log.warn("Callback inbox row {} could not be given back now ({}); given back once the database is back", id,
                     e.getClass().getSimpleName());
         }
     }
 
     @Override
-    public String queueName() {
-        return "Callback inbox";
-    }
-
-    @Override
-    public Duration lease() {
-        return properties.getClaimLease();
-    }
-
-    @Override
-    public int renewHeld() {
-        int renewed = 0;
-        for (List<Long> slice : HeldClaims.slices(held.live())) {
-            List<Object> args = new ArrayList<>();
-            args.add(Timestamp.from(clock.instant().plus(properties.getClaimLease())));
-            args.add(instanceId);
-            args.addAll(slice);
-            renewed += jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'CLAIMED'"
-                    + " AND id IN (" + HeldClaims.placeholders(slice.size()) + ")", args.toArray());
-        }
-        return renewed;
-    }
-
-    @Override
-    public int releaseOwnStaleClaims() {
-        Timestamp now = Timestamp.from(clock.instant());
-        return jdbc.update("UPDATE callback_inbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'CLAIMED'"
-                + " AND claimed_until > ?", now, instanceId, now);
+    public ClaimTable<Long> claimTable() {
+        return claims;
     }
 
     /** Puts one FAILED or PROCESSED row back in the queue, for example after a parser fix. Returns how many. */

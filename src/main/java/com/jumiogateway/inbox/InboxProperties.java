@@ -3,25 +3,16 @@ package com.jumiogateway.inbox;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** How the worker drains the callback inbox. */
+/**
+ * How the worker drains the callback inbox ({@code gateway.worker}); the defaults and their meaning are in
+ * config/application.yaml.
+ *
+ * @param batchSize   rows claimed per poll
+ * @param threads     parallel processing threads per instance
+ * @param claimLease  how long a claim lasts without renewal; a claim of an instance that died is taken over then
+ * @param maxAttempts a row that fails this many times for reasons other than bad input is marked FAILED
+ * @param retryDelay  wait before a row that hit a transient error (database, bug) is tried again
+ */
 @ConfigurationProperties(prefix = "gateway.worker")
-public class InboxProperties {
-
-    /** Rows claimed per poll. */
-    private int batchSize = 100;
-    /** How long a claim is held; a claim older than this (its instance died) is taken over. */
-    private Duration claimLease = Duration.ofSeconds(20);
-    /** A row that fails this many times for reasons other than bad input is marked FAILED. */
-    private int maxAttempts = 10;
-    /** Wait before a row that hit a transient error (database, bug) is tried again. */
-    private Duration retryDelay = Duration.ofSeconds(30);
-
-    public int getBatchSize() { return batchSize; }
-    public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
-    public Duration getClaimLease() { return claimLease; }
-    public void setClaimLease(Duration claimLease) { this.claimLease = claimLease; }
-    public int getMaxAttempts() { return maxAttempts; }
-    public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
-    public Duration getRetryDelay() { return retryDelay; }
-    public void setRetryDelay(Duration retryDelay) { this.retryDelay = retryDelay; }
+public record InboxProperties(int batchSize, int threads, Duration claimLease, int maxAttempts, Duration retryDelay) {
 }

@@ -7,10 +7,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 
 @Configuration
-@EnableConfigurationProperties(InboxProperties.class)
+@EnableConfigurationProperties({InboxProperties.class, InboxWriterProperties.class})
 class WorkerConfiguration {
 
     /**
@@ -19,13 +18,12 @@ class WorkerConfiguration {
      * which platform-http uses for requests.
      */
     @Bean
-    CamelContextConfiguration inboxWorkerPool(Environment env) {
+    CamelContextConfiguration inboxWorkerPool(InboxProperties properties) {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camel) {
-                int threads = env.getProperty("gateway.worker.threads", Integer.class, 8);
                 camel.getRegistry().bind("inboxWorkerPool",
-                        camel.getExecutorServiceManager().newFixedThreadPool(this, "inbox-worker", threads));
+                        camel.getExecutorServiceManager().newFixedThreadPool(this, "inbox-worker", properties.threads()));
             }
 
             @Override
@@ -37,11 +35,9 @@ class WorkerConfiguration {
     @Bean
     InboxWriter inboxWriter(org.springframework.jdbc.core.JdbcTemplate jdbc,
                             org.springframework.transaction.support.TransactionTemplate transactions, Clock clock,
-                            Environment env) {
-        return new InboxWriter(jdbc, transactions, clock,
-                env.getProperty("gateway.intake.writer-threads", Integer.class, 2),
-                env.getProperty("gateway.intake.max-batch", Integer.class, 200),
-                env.getProperty("gateway.intake.store-timeout", java.time.Duration.class, java.time.Duration.ofSeconds(10)));
+                            InboxWriterProperties properties) {
+        return new InboxWriter(jdbc, transactions, clock, properties.writerThreads(), properties.maxBatch(),
+                properties.storeTimeout());
     }
 
     @Bean

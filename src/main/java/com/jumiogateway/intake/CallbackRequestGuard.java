@@ -1,5 +1,6 @@
 package com.jumiogateway.intake;
 
+import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Locale;
@@ -12,8 +13,8 @@ import org.springframework.stereotype.Component;
 @Component("callbackRequestGuard")
 public class CallbackRequestGuard {
 
-    public static final String BODY_HEADER = "CallbackBody";
-    public static final String CONTENT_TYPE_HEADER = "CallbackContentType";
+    /** Kept for SensitiveNumberMasker, which another change of issue 11 splits; new code uses ExchangeNames. */
+    public static final String BODY_HEADER = ExchangeNames.CALLBACK_BODY;
 
     private final IntakeProperties properties;
     private final MeterRegistry meters;
@@ -50,8 +51,8 @@ public class CallbackRequestGuard {
         if (body.length > limit) {
             throw refused(413, "payload-too-large", "Callback body exceeds " + limit + " bytes");
         }
-        exchange.getIn().setHeader(BODY_HEADER, body);
-        exchange.getIn().setHeader(CONTENT_TYPE_HEADER, contentType);
+        exchange.getIn().setHeader(ExchangeNames.CALLBACK_BODY, body);
+        exchange.getIn().setHeader(ExchangeNames.CALLBACK_CONTENT_TYPE, contentType);
     }
 
     private CallbackRefusedException refused(int status, String reason, String message) {

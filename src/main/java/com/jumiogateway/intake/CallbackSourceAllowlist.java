@@ -1,5 +1,6 @@
 package com.jumiogateway.intake;
 
+import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,7 +29,6 @@ import org.springframework.stereotype.Component;
 @Component("callbackSourceAllowlist")
 public class CallbackSourceAllowlist {
 
-    public static final String SOURCE_HEADER = "CallbackSourceAddress";
     private static final Logger log = LoggerFactory.getLogger(CallbackSourceAllowlist.class);
 
     private final AllowlistProperties properties;
@@ -84,7 +84,7 @@ public class CallbackSourceAllowlist {
             refused(decision);
             throw new CallbackRefusedException(403, "source-not-allowed", "Callback source not allowed");
         }
-        exchange.getIn().setHeader(SOURCE_HEADER, decision.client());
+        exchange.getIn().setHeader(ExchangeNames.CALLBACK_SOURCE_ADDRESS, decision.client());
     }
 
     /** Who is calling and whether they may: the client address (normalised, null when unreadable) and the verdict. */

@@ -1,5 +1,6 @@
 package com.jumiogateway.intake;
 
+import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
@@ -15,7 +16,7 @@ public class IntakeMetrics {
     }
 
     /** The inbox could not be written: the caller gets 503. */
-    public void databaseUnavailable(@Header("CallbackKind") String kind) {
+    public void databaseUnavailable(@Header(ExchangeNames.CALLBACK_KIND) String kind) {
         meters.counter("gateway.callbacks.refused", "reason", "database-unavailable").increment();
     }
 }

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.jumiogateway.form.FormBody;
+import com.jumiogateway.form.FormParameters;
+import com.jumiogateway.form.JumioValues;
 import com.jumiogateway.netverify.NetverifyCallback.AddressFormat;
 import com.jumiogateway.netverify.NetverifyCallback.DlCategory;
 import com.jumiogateway.netverify.NetverifyCallback.IdAddress;
@@ -20,19 +22,10 @@ import com.jumiogateway.result.InvalidCallbackException;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,12 +46,6 @@ public class NetverifyCallbackParser {
     static final int MAX_SCAN_REFERENCE_LENGTH = 100;
 
 
-    /** Jumio documents YYYY-MM-DDThh:mm:ss.SSSZ but sends 0 to 3 fraction digits; no offset means UTC. */
-    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
-            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-            .toFormatter(Locale.ROOT);
 
     private static final Set<String> IDENTITY_VERIFICATION_FIELDS =
             Set.of("similarity", "validity", "reason", "handwrittenNoteMatches");
@@ -88,7 +75,7 @@ public class NetverifyCallbackParser {
      *                                  embedded JSON value is broken, or a timestamp cannot be read
      */
     public NetverifyCallback parse(String body) {
-        Parameters p = new Parameters(FormBody.decode(body, "Netverify callback"));
+        FormParameters p = new FormParameters(FormBody.decode(body, "Netverify callback"));
         String scanReference = p.text("jumioIdScanReference");
         if (scanReference == null) {
             throw new InvalidCallbackException("Netverify callback has no jumioIdScanReference");
@@ -158,24 +145,13 @@ public class NetverifyCallbackParser {
 
     // --- top-level values -------------------------------------------------------------------------------------
 
-    private static Instant timestamp(Parameters p, String name) {
-        String value = p.text(name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            TemporalAccessor parsed = TIMESTAMP.parseBest(value, OffsetDateTime::from, LocalDateTime::from);
-            return parsed instanceof OffsetDateTime withOffset
-                    ? withOffset.toInstant()
-                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw new InvalidCallbackException("Netverify callback parameter '" + name
-                    + "' is not a timestamp (expected YYYY-MM-DDThh:mm:ss.SSSZ)");
-        }
+    private static Instant timestamp(FormParameters p, String name) {
+        return JumioValues.timestamp(p.text(name), "Netverify callback parameter '" + name
+                + "' is not a timestamp (expected YYYY-MM-DDThh:mm:ss.SSSZ)");
     }
 
     /** Jumio sends a JSON array of URLs or a comma-separated list. */
-    private List<String> livenessImages(Parameters p) {
+    private List<String> livenessImages(FormParameters p) {
         String value = p.text("livenessImages");
         if (value == null) {
             return null;
@@ -195,7 +171,7 @@ public class NetverifyCallbackParser {
 
     // --- embedded JSON ----------------------------------------------------------------------------------------
 
-    private IdentityVerification identityVerification(Parameters p) {
+    private IdentityVerification identityVerification(FormParameters p) {
         JsonNode object = jsonObject(p, "identityVerification");
         if (object == null) {
             return null;
@@ -208,7 +184,7 @@ public class NetverifyCallbackParser {
                 additionalFields(object, IDENTITY_VERIFICATION_FIELDS));
     }
 
-    private RejectReason rejectReason(Parameters p) {
+    private RejectReason rejectReason(FormParameters p) {
         JsonNode object = jsonObject(p, "rejectReason");
         if (object == null) {
             return null;
@@ -237,7 +213,7 @@ public class NetverifyCallbackParser {
                 Collections.unmodifiableMap(additionalFields));
     }
 
-    private IdAddress idAddress(Parameters p) {
+    private IdAddress idAddress(FormParameters p) {
         JsonNode object = jsonObject(p, "idAddress");
         if (object == null) {
             return null;
@@ -284,7 +260,7 @@ public class NetverifyCallbackParser {
     }
 
     /** A JSON array of categories, one category object, or an object keyed by category name. */
-    private List<DlCategory> dlCategories(Parameters p) {
+    private List<DlCategory> dlCategories(FormParameters p) {
         String value = p.text("dlCategories");
         if (value == null) {
             return null;
@@ -321,7 +297,7 @@ public class NetverifyCallbackParser {
                 text(node, "availability"));
     }
 
-    private JsonNode jsonObject(Parameters p, String name) {
+    private JsonNode jsonObject(FormParameters p, String name) {
         String value = p.text(name);
         if (value == null) {
             return null;
@@ -369,35 +345,6 @@ public class NetverifyCallbackParser {
         String present = notAvailableToNull(value);
         if (present != null) {
             values.add(present);
-        }
-    }
-
-    /** The decoded form parameters; remembers which were read so the rest can be kept as additional parameters. */
-    private static final class Parameters {
-
-        private final Map<String, String> values;
-        private final Set<String> read = new HashSet<>();
-
-        Parameters(Map<String, String> values) {
-            this.values = values;
-        }
-
-        /** Blank, "N/A" and absent are null; otherwise the value without surrounding whitespace. */
-        String text(String name) {
-            return notAvailableToNull(asSent(name));
-        }
-
-        /** Absent or blank is null; anything else exactly as sent, "N/A" included. */
-        String asSent(String name) {
-            read.add(name);
-            String value = values.get(name);
-            return value == null || value.isBlank() ? null : value;
-        }
-
-        Map<String, String> unread() {
-            Map<String, String> unread = new LinkedHashMap<>(values);
-            unread.keySet().removeAll(read);
-            return Collections.unmodifiableMap(unread);
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.jumiogateway.netverify;
 
+import com.jumiogateway.routing.ExchangeNames;
 import com.jumiogateway.form.JumioValues;
 import com.jumiogateway.enrich.CountryNames;
 import com.jumiogateway.result.CallbackKind;
@@ -13,17 +14,11 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Objects;
 
 /** Turns a parsed Netverify callback into the common {@link VerificationResult}. */
 @Component("netverifyEnricher")
 public class NetverifyEnricher {
-
-    /** Header with the time the gateway received the callback (Instant, Date/Timestamp, epoch millis or ISO text). */
-    public static final String RECEIVED_AT_HEADER = "CallbackReceivedAt";
-    /** Header with the {@link ResultSource} (the enum or its name). */
-    public static final String RESULT_SOURCE_HEADER = "ResultSource";
 
     private final CountryNames countryNames;
     private final RejectReasonCatalog rejectReasonCatalog;
@@ -65,20 +60,16 @@ public class NetverifyEnricher {
 
     /**
      * For routes: {@code bean:netverifyEnricher?method=enrichFromExchange} (also the default method of this bean).
-     * The body is the parsed callback; the headers {@value #RECEIVED_AT_HEADER} and {@value #RESULT_SOURCE_HEADER}
-     * are required.
+     * The body is the parsed callback; the headers {@value ExchangeNames#CALLBACK_RECEIVED_AT} (Instant, Date/Timestamp,
+     * epoch millis or ISO text) and {@value ExchangeNames#RESULT_SOURCE} (the enum or its name) are required.
      */
     @Handler
     public VerificationResult enrichFromExchange(@Body NetverifyCallback callback,
-                                                 @Header(RECEIVED_AT_HEADER) Object receivedAt,
-                                                 @Header(RESULT_SOURCE_HEADER) ResultSource source) {
-        if (receivedAt == null) {
-            throw new IllegalArgumentException("header " + RECEIVED_AT_HEADER + " is missing");
-        }
-        if (source == null) {
-            throw new IllegalArgumentException("header " + RESULT_SOURCE_HEADER + " is missing");
-        }
-        return enrich(callback, source, JumioValues.toInstant(receivedAt, RECEIVED_AT_HEADER));
+                                                 @Header(ExchangeNames.CALLBACK_RECEIVED_AT) Object receivedAt,
+                                                 @Header(ExchangeNames.RESULT_SOURCE) ResultSource source) {
+        Object received = ExchangeNames.required(receivedAt, ExchangeNames.CALLBACK_RECEIVED_AT);
+        return enrich(callback, ExchangeNames.required(source, ExchangeNames.RESULT_SOURCE),
+                JumioValues.toInstant(received, ExchangeNames.CALLBACK_RECEIVED_AT));
     }
 
     static Decision decision(String verificationStatus) {

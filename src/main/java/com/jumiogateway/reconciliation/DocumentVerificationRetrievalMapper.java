@@ -1,8 +1,9 @@
 package com.jumiogateway.reconciliation;
 
+import com.jumiogateway.routing.ExchangeNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.jumiogateway.result.InvalidCallbackException;
+import com.jumiogateway.form.JumioValues;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -30,16 +31,13 @@ public class DocumentVerificationRetrievalMapper {
 
     /** Route step: the data payload in the body, the claimed row in the exchange property; returns the callback form. */
     public String toCallbackForm(@Body String payload,
-                                 @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+                                 @ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         return toCallbackForm(payload, row.scanReference());
     }
 
     public String toCallbackForm(String payload, String expectedScanReference) {
-        JsonNode root = RetrievalResponses.readObject(mapper, payload, "Document Verification retrieval data");
-        String scanReference = NetverifyRetrievalMapper.text(root, "scanReference");
-        if (scanReference != null && !scanReference.equals(expectedScanReference)) {
-            throw new InvalidCallbackException("Document Verification retrieval data is for another scan reference");
-        }
+        JsonNode root = JumioValues.readAnswer(mapper, payload, "Document Verification retrieval data",
+                expectedScanReference);
         StringJoiner form = new StringJoiner("&");
         add(form, "scanReference", expectedScanReference);
         for (Map.Entry<String, JsonNode> field : root.properties()) {

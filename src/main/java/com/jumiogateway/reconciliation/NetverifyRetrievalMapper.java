@@ -1,6 +1,8 @@
 package com.jumiogateway.reconciliation;
 
+import com.jumiogateway.routing.ExchangeNames;
 import static com.jumiogateway.form.JumioValues.bool;
+import com.jumiogateway.form.JumioValues;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +12,6 @@ import com.jumiogateway.netverify.NetverifyCallback.IdAddress;
 import com.jumiogateway.netverify.NetverifyCallback.IdentityVerification;
 import com.jumiogateway.netverify.NetverifyCallback.RejectReason;
 import com.jumiogateway.netverify.NetverifyCallback.RejectReasonDetail;
-import com.jumiogateway.result.InvalidCallbackException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,16 +53,12 @@ public class NetverifyRetrievalMapper {
 
     /** Route step: the data payload in the body, the claimed row in the exchange property. */
     public NetverifyCallback map(@Body String payload,
-                                 @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+                                 @ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         return map(payload, row.scanReference());
     }
 
     public NetverifyCallback map(String payload, String expectedScanReference) {
-        JsonNode root = RetrievalResponses.readObject(mapper, payload, "Netverify retrieval data");
-        String scanReference = text(root, "scanReference");
-        if (scanReference != null && !scanReference.equals(expectedScanReference)) {
-            throw new InvalidCallbackException("Netverify retrieval data is for another scan reference");
-        }
+        JsonNode root = JumioValues.readAnswer(mapper, payload, "Netverify retrieval data", expectedScanReference);
         JsonNode document = root.path("document");
         JsonNode transaction = root.path("transaction");
         JsonNode verification = root.path("verification");
@@ -75,54 +72,47 @@ public class NetverifyRetrievalMapper {
             additional.put("transaction.status", transactionStatus);
         }
         String mrzCheck = asSent(verification, "mrzCheck");
-        return new NetverifyCallback(
-                null,
-                expectedScanReference,
-                verificationStatus,
-                verificationStatus == null ? null : "APPROVED_VERIFIED".equals(verificationStatus) ? "SUCCESS" : "ERROR",
-                text(transaction, "source"),
-                null, null, null,
-                mrzCheck == null ? null : "NOT_AVAILABLE".equals(mrzCheck) ? "N/A" : mrzCheck,
-                null, null, null,
-                RetrievalResponses.timestamp(text(transaction, "date"), "transaction.date"),
-                null,
-                identityVerification(verification.path("identityVerification")),
-                text(document, "type"),
-                text(document, "idSubtype"),
-                text(document, "issuingCountry"),
-                rejectReason(verification.path("rejectReason")),
-                null, null, null,
-                text(document, "number"),
-                text(document, "firstName"),
-                text(document, "lastName"),
-                text(document, "dob"),
-                text(document, "expiry"),
-                text(document, "usState"),
-                text(document, "personalNumber"),
-                address(document.path("address")),
-                asSent(transaction, "merchantScanReference"),
-                asSent(transaction, "merchantReportingCriteria"),
-                asSent(transaction, "customerId"),
-                text(transaction, "clientIp"),
-                null,
-                text(document, "optionalData1"),
-                text(document, "optionalData2"),
-                null, null,
-                text(document, "gender"),
-                null, null, null, null,
-                text(document, "nationality"),
-                null, null, null, null, null,
-                text(document, "issuingAuthority"),
-                text(document, "issuingDate"),
-                text(document, "issuingPlace"),
-                null,
-                Collections.unmodifiableMap(additional));
+        return NetverifyCallback.builder()
+                .jumioIdScanReference(expectedScanReference)
+                .verificationStatus(verificationStatus)
+                .idScanStatus(verificationStatus == null ? null
+                        : "APPROVED_VERIFIED".equals(verificationStatus) ? "SUCCESS" : "ERROR")
+                .idScanSource(text(transaction, "source"))
+                .idCheckMRZcode(mrzCheck == null ? null : "NOT_AVAILABLE".equals(mrzCheck) ? "N/A" : mrzCheck)
+                .transactionDate(JumioValues.timestamp(text(transaction, "date"),
+                        "Retrieval field 'transaction.date' is not a timestamp"))
+                .identityVerification(identityVerification(verification.path("identityVerification")))
+                .idType(text(document, "type"))
+                .idSubtype(text(document, "idSubtype"))
+                .idCountry(text(document, "issuingCountry"))
+                .rejectReason(rejectReason(verification.path("rejectReason")))
+                .idNumber(text(document, "number"))
+                .idFirstName(text(document, "firstName"))
+                .idLastName(text(document, "lastName"))
+                .idDob(text(document, "dob"))
+                .idExpiry(text(document, "expiry"))
+                .idUsState(text(document, "usState"))
+                .personalNumber(text(document, "personalNumber"))
+                .idAddress(address(document.path("address")))
+                .merchantIdScanReference(asSent(transaction, "merchantScanReference"))
+                .merchantReportingCriteria(asSent(transaction, "merchantReportingCriteria"))
+                .customerId(asSent(transaction, "customerId"))
+                .clientIp(text(transaction, "clientIp"))
+                .optionalData1(text(document, "optionalData1"))
+                .optionalData2(text(document, "optionalData2"))
+                .gender(text(document, "gender"))
+                .nationality(text(document, "nationality"))
+                .issuingAuthority(text(document, "issuingAuthority"))
+                .issuingDate(text(document, "issuingDate"))
+                .issuingPlace(text(document, "issuingPlace"))
+                .additionalParameters(Collections.unmodifiableMap(additional))
+                .build();
     }
 
     /** The payload's timestamp: the result's event time. */
     public Instant timestamp(@Body String payload) {
-        return RetrievalResponses.timestamp(text(RetrievalResponses.readObject(mapper, payload, "Netverify retrieval data"),
-                "timestamp"), "timestamp");
+        return JumioValues.timestamp(text(JumioValues.readObject(mapper, payload, "Netverify retrieval data"), "timestamp"),
+                "Retrieval field 'timestamp' is not a timestamp");
     }
 
     private static IdentityVerification identityVerification(JsonNode node) {

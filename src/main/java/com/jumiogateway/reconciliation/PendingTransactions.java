@@ -1,5 +1,6 @@
 package com.jumiogateway.reconciliation;
 
+import com.jumiogateway.routing.ExchangeNames;
 import com.jumiogateway.api.BadRequestException;
 import com.jumiogateway.reconciliation.JumioApiProperties.DataCenter;
 import com.jumiogateway.result.CallbackKind;
@@ -23,13 +24,10 @@ import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import com.jumiogateway.claims.ClaimQueue;
-import com.jumiogateway.claims.HeldClaims;
+import com.jumiogateway.claims.ClaimTable;
+import com.jumiogateway.claims.InstanceIdentity;
 import com.jumiogateway.logging.LogText;
-import java.time.Duration;
-import java.util.ArrayList;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.transaction.TransactionException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -43,10 +41,42 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class PendingTransactions implements ClaimQueue {
 
-    public static final String ROW_PROPERTY = "PendingTransaction";
+    /** Kept for the classes another change of issue 11 moves; new code uses ExchangeNames. */
+    public static final String ROW_PROPERTY = ExchangeNames.PENDING_TRANSACTION;
     private static final Logger log = LoggerFactory.getLogger(PendingTransactions.class);
     private static final String COLUMNS = "scan_reference, kind, data_center, customer_internal_reference,"
             + " user_reference, initiated_at, token_lifetime_minutes, overdue_at, attempts, consecutive_errors, next_poll_at";
+
+    /** States of a pending transaction (column pending_transaction.state). */
+    public enum State {
+        /** Polled until a result arrives. */
+        PENDING,
+        /** A result arrived (callback or retrieval). */
+        RESOLVED,
+        /** Given up after the last attempt; an alert was raised. */
+        UNRESOLVED,
+        /** Jumio reported the transaction FAILED. */
+        FAILED;
+
+        /** The resolved state for a result: FAILED when the transaction failed. */
+        static State of(boolean failed) {
+            return failed ? FAILED : RESOLVED;
+        }
+    }
+
+    /** What became of a poll without a final result; the routes compare with the names (header PollOutcome). */
+    public enum PollOutcome {
+        /** The next attempt is scheduled. */
+        SCHEDULED,
+        /** Given up now (last attempt done): the route raises the alert. */
+        UNRESOLVED,
+        /** A callback resolved the transaction meanwhile; the poll is recorded. */
+        RESOLVED,
+        /** Another instance took the claim over; nothing recorded. */
+        NOT_CLAIMED,
+        /** The failed attempt could not be recorded (database away); the row is given back later. */
+        NOT_RECORDED
+    }
 
     /** What the registry needs to know about a transaction. */
     public record Registration(String scanReference, CallbackKind kind, DataCenter dataCenter, String origin,
@@ -64,18 +94,12 @@ public class PendingTransactions implements ClaimQueue {
     private final String instanceId;
     private final AtomicLong unresolvedGauge = new AtomicLong();
     private final java.util.function.BooleanSupplier platformConfigured;
-    private final HeldClaims<String> held;
-
-    public PendingTransactions(JdbcTemplate jdbc, TransactionTemplate transactions, ReconciliationProperties properties,
-                               RetrievalSchedule schedule, RetrievalCredentials credentials, MeterRegistry meters,
-                               Clock clock, String instanceId) {
-        this(jdbc, transactions, properties, schedule, credentials, meters, clock, instanceId, () -> false);
-    }
+    private final ClaimTable<String> claims;
 
     /** @param platformConfigured whether Jumio Platform OAuth credentials are configured (PLATFORM rows are polled) */
     public PendingTransactions(JdbcTemplate jdbc, TransactionTemplate transactions, ReconciliationProperties properties,
                                RetrievalSchedule schedule, RetrievalCredentials credentials, MeterRegistry meters,
-                               Clock clock, String instanceId, java.util.function.BooleanSupplier platformConfigured) {
+                               Clock clock, InstanceIdentity identity, java.util.function.BooleanSupplier platformConfigured) {
         this.platformConfigured = platformConfigured;
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -84,8 +108,11 @@ public class PendingTransactions implements ClaimQueue {
         this.credentials = credentials;
         this.meters = meters;
         this.clock = clock;
-        this.instanceId = instanceId;
-        this.held = new HeldClaims<>(clock);
+        // a given-back row is unclaimed: the claim query takes PENDING rows without a live lease
+        this.claims = new ClaimTable<>("Pending transactions", "pending_transaction", "scan_reference",
+                "state = 'PENDING'", "claimed_by = NULL, claimed_until = NULL", "", jdbc, clock, identity,
+                properties::getClaimLease, log);
+        this.instanceId = claims.owner();
         meters.gauge("gateway.reconciliation.unresolved.current", unresolvedGauge);
     }
 
@@ -123,7 +150,7 @@ public class PendingTransactions implements ClaimQueue {
             List<Map<String, Object>> stored = jdbc.queryForList(
                     "SELECT source, decision FROM verification_result WHERE scan_reference = ?", registration.scanReference());
             if (!stored.isEmpty()) {
-                resolve(registration.scanReference(), "FAILED".equals(stored.get(0).get("decision")) ? "FAILED" : "RESOLVED",
+                resolve(registration.scanReference(), State.of("FAILED".equals(stored.get(0).get("decision"))),
                         String.valueOf(stored.get(0).get("source")));
             }
         }
@@ -134,20 +161,20 @@ public class PendingTransactions implements ClaimQueue {
 
     /** Gateway step of the fan-out, not a team target: a result was stored (callback or retrieval); polling stops. */
     public void resolved(@Body VerificationResult result) {
-        String state = result.decision() == Decision.FAILED ? "FAILED" : "RESOLVED";
+        State state = State.of(result.decision() == Decision.FAILED);
         if (resolve(result.scanReference(), state, result.source().name())) {
-            log.info("Pending transaction {} {} by {}", result.scanReference(), state.toLowerCase(Locale.ROOT),
+            log.info("Pending transaction {} {} by {}", result.scanReference(), state.name().toLowerCase(Locale.ROOT),
                     result.source());
         }
     }
 
-    private boolean resolve(String scanReference, String state, String source) {
+    private boolean resolve(String scanReference, State state, String source) {
         Instant now = clock.instant();
         int updated = jdbc.update("UPDATE pending_transaction SET state = ?, resolved_at = ?, resolution_source = ?,"
                         + " next_poll_at = NULL, updated_at = ? WHERE scan_reference = ? AND state <> 'RESOLVED'",
-                state, Timestamp.from(now), source, Timestamp.from(now), scanReference);
+                state.name(), Timestamp.from(now), source, Timestamp.from(now), scanReference);
         if (updated == 1) {
-            meters.counter("gateway.reconciliation.resolved", "state", state, "source", source).increment();
+            meters.counter("gateway.reconciliation.resolved", "state", state.name(), "source", source).increment();
         }
         return updated == 1;
     }
@@ -165,7 +192,7 @@ public class PendingTransactions implements ClaimQueue {
             return jdbc.queryForList(VIEW_SELECT + " ORDER BY created_at DESC FETCH FIRST 500 ROWS ONLY")
                     .stream().map(PendingTransactions::view).toList();
         }
-        if (!List.of("PENDING", "RESOLVED", "UNRESOLVED", "FAILED").contains(wanted)) {
+        if (java.util.Arrays.stream(State.values()).noneMatch(known -> known.name().equals(wanted))) {
             throw new BadRequestException("state must be one of pending, resolved, unresolved, failed, all");
         }
         return jdbc.queryForList(VIEW_SELECT + " WHERE state = ? ORDER BY created_at DESC FETCH FIRST 500 ROWS ONLY",
@@ -211,50 +238,18 @@ public class PendingTransactions implements ClaimQueue {
             return List.of();
         }
         String kinds = netverify && platform ? "" : netverify ? " AND kind <> 'PLATFORM'" : " AND kind = 'PLATFORM'";
-        boolean probe;
-        List<PendingTransaction> claimed;
-        try {
-            probe = credentials.blocked();
+        return claims.claim(() -> {
+            boolean probe = credentials.blocked();
             if (probe && !credentials.takeProbe()) {
                 return List.of();
             }
             int limit = probe ? 1 : properties.effectiveBatchSize();
             Instant now = clock.instant();
             Timestamp leaseUntil = Timestamp.from(now.plus(properties.getClaimLease()));
-            giveBackOrphans();
-            claimed = claimRows(kinds, limit, now, leaseUntil);
-        } catch (DataAccessException | TransactionException e) {
-            held.databaseUnavailable(log, "Pending transactions", e);
-            return List.of();
-        }
-        held.databaseAvailable(log, "Pending transactions");
-        if (claimed == null) {
-            return List.of();
-        }
-        held.hold(claimed.stream().map(PendingTransaction::scanReference).toList());
-        return probe ? claimed.stream().map(PendingTransaction::asProbe).toList() : claimed;
-    }
-
-    /** After a database outage: rows claimed under this name that this instance does not hold are given back. */
-    private void giveBackOrphans() {
-        if (!held.takeOrphanCheck()) {
-            return;
-        }
-        try {
-            List<String> holding = held.live();
-            List<Object> args = new ArrayList<>(List.of(instanceId));
-            args.addAll(holding);
-            int released = jdbc.update("UPDATE pending_transaction SET claimed_by = NULL, claimed_until = NULL"
-                    + " WHERE claimed_by = ? AND state = 'PENDING'"
-                    + (holding.isEmpty() ? "" : " AND scan_reference NOT IN (" + HeldClaims.placeholders(holding.size()) + ")"),
-                    args.toArray());
-            if (released > 0) {
-                log.info("Pending transactions: {} claims left over from the database outage given back", released);
-            }
-        } catch (RuntimeException e) {
-            held.orphanCheckFailed();
-            throw e;
-        }
+            claims.giveBackOrphans();
+            List<PendingTransaction> rows = claimRows(kinds, limit, now, leaseUntil);
+            return probe && rows != null ? rows.stream().map(PendingTransaction::asProbe).toList() : rows;
+        }, PendingTransaction::scanReference);
     }
 
     private List<PendingTransaction> claimRows(String kinds, int limit, Instant now, Timestamp leaseUntil) {
@@ -278,7 +273,7 @@ public class PendingTransactions implements ClaimQueue {
      * instance may have taken it). Otherwise the lease is renewed for this poll: no row is ever polled by two
      * instances, however long it waited.
      */
-    public boolean holdBack(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row) {
+    public boolean holdBack(@ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         if (!row.probe() && credentials.blockedLocally()) {
             release(row);
             return true;
@@ -288,7 +283,7 @@ public class PendingTransactions implements ClaimQueue {
                         + " AND claimed_by = ? AND claimed_until > ? AND state = 'PENDING'",
                 Timestamp.from(now.plus(properties.getClaimLease())), row.scanReference(), instanceId, Timestamp.from(now));
         if (renewed == 0) {
-            held.forget(row.scanReference());
+            claims.forget(row.scanReference());
             log.debug("Pending transaction {} resolved or claim lost while queued: not polled", row.scanReference());
             return true;
         }
@@ -296,8 +291,8 @@ public class PendingTransactions implements ClaimQueue {
     }
 
     /** Jumio refused our credentials for this row's request: the attempt does not count, the row keeps its due time. */
-    public void release(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row) {
-        held.forget(row.scanReference());
+    public void release(@ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
+        claims.forget(row.scanReference());
         jdbc.update("UPDATE pending_transaction SET claimed_by = NULL, claimed_until = NULL WHERE scan_reference = ?"
                 + " AND claimed_by = ?", row.scanReference(), instanceId);
     }
@@ -306,11 +301,11 @@ public class PendingTransactions implements ClaimQueue {
      * Jumio answered without a final result (status PENDING, or 404 for a scan it does not show yet): the next
      * attempt follows the schedule; after the last one the transaction is given up.
      *
-     * @return SCHEDULED, UNRESOLVED (given up now: raise the alert) or NOT_CLAIMED (another instance took over)
+     * @return SCHEDULED, UNRESOLVED (given up now: raise the alert), RESOLVED or NOT_CLAIMED
      */
-    public String notFinal(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row,
+    public PollOutcome notFinal(@ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row,
                            @Header(Exchange.HTTP_RESPONSE_CODE) Integer httpStatus,
-                           @ExchangeProperty("JumioStatus") String jumioStatus) {
+                           @ExchangeProperty(ExchangeNames.JUMIO_STATUS) String jumioStatus) {
         String status = httpStatus != null && httpStatus == 404 ? "NOT_FOUND" : String.valueOf(jumioStatus);
         meters.counter("gateway.reconciliation.polls", "outcome", status).increment();
         return advance(row, status, null, false);
@@ -320,8 +315,8 @@ public class PendingTransactions implements ClaimQueue {
      * A 5xx, an unexpected answer, a timeout, a refused connection or a payload we could not read: back off, never
      * sooner than the schedule.
      */
-    public String failedPoll(Exchange exchange) {
-        PendingTransaction row = exchange.getProperty(ROW_PROPERTY, PendingTransaction.class);
+    public PollOutcome failedPoll(Exchange exchange) {
+        PendingTransaction row = exchange.getProperty(ExchangeNames.PENDING_TRANSACTION, PendingTransaction.class);
         Integer code = exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         // a database exception's message quotes SQL parameters (personal values): its class only
@@ -333,16 +328,16 @@ public class PendingTransactions implements ClaimQueue {
         } catch (RuntimeException e) {
             // an error step never throws (the database is likely away): no heartbeat renews the claim, its lease
             // runs out and the transaction is polled again
-            held.forget(row.scanReference());
-            held.outageSeen();
+            claims.forget(row.scanReference());
+            claims.outageSeen();
             log.warn("Pending transaction {}: failed attempt not recorded ({}); given back once the database is back",
                     row.scanReference(), e.getClass().getSimpleName());
-            return "NOT_RECORDED";
+            return PollOutcome.NOT_RECORDED;
         }
     }
 
-    private String advance(PendingTransaction row, String status, String error, boolean isError) {
-        held.forget(row.scanReference());
+    private PollOutcome advance(PendingTransaction row, String status, String error, boolean isError) {
+        claims.forget(row.scanReference());
         Instant now = clock.instant();
         int attemptsDone = row.attempts() + 1;
         int errors = isError ? row.consecutiveErrors() + 1 : 0;
@@ -359,7 +354,7 @@ public class PendingTransactions implements ClaimQueue {
                 unresolvedGauge.set(countUnresolved());
                 log.error("Pending transaction {} given up after {} attempts (last: {}): marked UNRESOLVED",
                         row.scanReference(), attemptsDone, status);
-                return "UNRESOLVED";
+                return PollOutcome.UNRESOLVED;
             }
             return finishLostClaim(row, now, attemptsDone, status, error, errors);
         }
@@ -370,13 +365,13 @@ public class PendingTransactions implements ClaimQueue {
                 Timestamp.from(now), row.scanReference(), instanceId);
         if (updated == 1) {
             log.debug("Pending transaction {} attempt {}: {}; next at {}", row.scanReference(), attemptsDone, status, next);
-            return "SCHEDULED";
+            return PollOutcome.SCHEDULED;
         }
         return finishLostClaim(row, now, attemptsDone, status, error, errors);
     }
 
     /** Resolved meanwhile (a callback arrived) or claim lost: record the poll, change nothing else. */
-    private String finishLostClaim(PendingTransaction row, Instant now, int attemptsDone, String status, String error,
+    private PollOutcome finishLostClaim(PendingTransaction row, Instant now, int attemptsDone, String status, String error,
                                    int errors) {
         int updated = jdbc.update("UPDATE pending_transaction SET attempts = ?, consecutive_errors = ?, last_polled_at = ?,"
                         + " last_polled_by = ?, last_status = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL,"
@@ -385,20 +380,20 @@ public class PendingTransactions implements ClaimQueue {
                 row.scanReference(), instanceId);
         if (updated == 0) {
             log.warn("Pending transaction {}: claim lost before the poll was recorded", row.scanReference());
-            return "NOT_CLAIMED";
+            return PollOutcome.NOT_CLAIMED;
         }
-        return "RESOLVED";
+        return PollOutcome.RESOLVED;
     }
 
     /**
      * A final status was handled (DONE: the result went through the fan-out; FAILED: recorded). The fan-out step
      * has normally resolved the row already; this records the attempt and makes sure polling stops.
      */
-    public void completed(@ExchangeProperty(ROW_PROPERTY) PendingTransaction row,
-                          @ExchangeProperty("JumioStatus") String jumioStatus) {
-        held.forget(row.scanReference());
+    public void completed(@ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row,
+                          @ExchangeProperty(ExchangeNames.JUMIO_STATUS) String jumioStatus) {
+        claims.forget(row.scanReference());
         Instant now = clock.instant();
-        String state = "FAILED".equals(jumioStatus) ? "FAILED" : "RESOLVED";
+        State state = State.of("FAILED".equals(jumioStatus));
         meters.counter("gateway.reconciliation.polls", "outcome", String.valueOf(jumioStatus)).increment();
         jdbc.update("UPDATE pending_transaction SET attempts = attempts + 1, consecutive_errors = 0, last_polled_at = ?,"
                         + " last_polled_by = ?, last_status = ?, last_error = NULL, claimed_by = NULL, claimed_until = NULL,"
@@ -408,33 +403,8 @@ public class PendingTransactions implements ClaimQueue {
     }
 
     @Override
-    public String queueName() {
-        return "Pending transactions";
-    }
-
-    @Override
-    public Duration lease() {
-        return properties.getClaimLease();
-    }
-
-    @Override
-    public int renewHeld() {
-        int renewed = 0;
-        for (List<String> slice : HeldClaims.slices(held.live())) {
-            List<Object> args = new ArrayList<>();
-            args.add(Timestamp.from(clock.instant().plus(properties.getClaimLease())));
-            args.add(instanceId);
-            args.addAll(slice);
-            renewed += jdbc.update("UPDATE pending_transaction SET claimed_until = ? WHERE claimed_by = ? AND state = 'PENDING'"
-                    + " AND scan_reference IN (" + HeldClaims.placeholders(slice.size()) + ")", args.toArray());
-        }
-        return renewed;
-    }
-
-    @Override
-    public int releaseOwnStaleClaims() {
-        return jdbc.update("UPDATE pending_transaction SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?"
-                + " AND state = 'PENDING'", instanceId);
+    public ClaimTable<String> claimTable() {
+        return claims;
     }
 
     private long countUnresolved() {
@@ -445,8 +415,8 @@ public class PendingTransactions implements ClaimQueue {
     /** Counts by state, for the API and health. */
     public Map<String, Long> counts() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (String state : List.of("PENDING", "RESOLVED", "UNRESOLVED", "FAILED")) {
-            counts.put(state.toLowerCase(Locale.ROOT), 0L);
+        for (State state : State.values()) {
+            counts.put(state.name().toLowerCase(Locale.ROOT), 0L);
         }
         // queryForList rows are case-insensitive maps (H2 answers upper case, PostgreSQL lower case)
         jdbc.queryForList("SELECT state, COUNT(*) AS n FROM pending_transaction GROUP BY state").forEach(r ->

@@ -31,6 +31,6 @@ class ReconciliationConfiguration {
                                             RetrievalCredentials credentials, MeterRegistry meters, Clock clock,
                                             InstanceIdentity identity, PlatformPolling platform) {
         return new PendingTransactions(jdbc, transactions, properties, schedule, credentials, meters, clock,
-                identity.id(), platform::enabled);
+                identity, platform::enabled);
     }
 }

@@ -1,6 +1,6 @@
 package com.jumiogateway.reconciliation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.jumiogateway.form.JumioValues;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jumiogateway.result.Decision;
@@ -9,13 +9,6 @@ import com.jumiogateway.result.ResultSource;
 import com.jumiogateway.result.VerificationResult;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.TemporalAccessor;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -26,13 +19,6 @@ import org.springframework.stereotype.Component;
 /** Reads the Retrieval API's status answers and builds the result recorded for a FAILED transaction. */
 @Component("retrievalResponses")
 public class RetrievalResponses {
-
-    /** Jumio documents YYYY-MM-DDThh:mm:ss.SSSZ but sends 0 to 3 fraction digits; no offset means UTC. */
-    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
-            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-            .toFormatter(Locale.ROOT);
 
     /** Exchange property: the status {@link #status} read (set by the route). */
     public static final String STATUS_PROPERTY = "JumioStatus";
@@ -47,11 +33,7 @@ public class RetrievalResponses {
 
     /** The status of {@code {timestamp, scanReference, status}}: PENDING, DONE, FAILED (anything else as sent). */
     public String status(@Body String payload, @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
-        JsonNode root = readObject(mapper, payload, "Retrieval status");
-        String scanReference = NetverifyRetrievalMapper.text(root, "scanReference");
-        if (scanReference != null && !scanReference.equals(row.scanReference())) {
-            throw new InvalidCallbackException("Retrieval status is for another scan reference");
-        }
+        JsonNode root = JumioValues.readAnswer(mapper, payload, "Retrieval status", row.scanReference());
         String status = NetverifyRetrievalMapper.text(root, "status");
         if (status == null) {
             throw new InvalidCallbackException("Retrieval status answer has no status");
@@ -73,7 +55,7 @@ public class RetrievalResponses {
 
     /** When Jumio produced the answer (its timestamp), or now when it sent none. */
     public Instant eventTime(@Body String payload) {
-        Instant timestamp = timestamp(NetverifyRetrievalMapper.text(readObject(mapper, payload, "Retrieval answer"),
+        Instant timestamp = timestamp(NetverifyRetrievalMapper.text(JumioValues.readObject(mapper, payload, "Retrieval answer"),
                 "timestamp"), "timestamp");
         return timestamp != null ? timestamp : clock.instant();
     }
@@ -94,33 +76,7 @@ public class RetrievalResponses {
                 eventTime(statusPayload), null, details);
     }
 
-    static JsonNode readObject(ObjectMapper mapper, String payload, String what) {
-        if (payload == null || payload.isBlank()) {
-            throw new InvalidCallbackException(what + " is empty");
-        }
-        try {
-            JsonNode node = mapper.readTree(payload);
-            if (node == null || !node.isObject()) {
-                throw new InvalidCallbackException(what + " is not a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            // Jackson's message quotes the payload (personal data): not passed on
-            throw new InvalidCallbackException(what + " is not valid JSON");
-        }
-    }
-
     static Instant timestamp(String value, String name) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            TemporalAccessor parsed = TIMESTAMP.parseBest(value, OffsetDateTime::from, LocalDateTime::from);
-            return parsed instanceof OffsetDateTime withOffset
-                    ? withOffset.toInstant()
-                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw new InvalidCallbackException("Retrieval field '" + name + "' is not a timestamp");
-        }
+        return JumioValues.timestamp(value, "Retrieval field '" + name + "' is not a timestamp");
     }
 }

@@ -1,5 +1,6 @@
 package com.jumiogateway.documentverification;
 
+import com.jumiogateway.routing.ExchangeNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jumiogateway.enrich.CountryNames;
@@ -183,13 +184,13 @@ class DocumentVerificationEnricherTest {
 
             VerificationResult fromText = producer.requestBodyAndHeaders("direct:named",
                     DocumentVerificationFixtures.discarded(), Map.of(
-                            DocumentVerificationEnricher.RECEIVED_AT_HEADER, RECEIVED_AT,
-                            DocumentVerificationEnricher.RESULT_SOURCE_HEADER, ResultSource.CALLBACK),
+                            ExchangeNames.CALLBACK_RECEIVED_AT, RECEIVED_AT,
+                            ExchangeNames.RESULT_SOURCE, ResultSource.CALLBACK),
                     VerificationResult.class);
             VerificationResult fromBytes = producer.requestBodyAndHeaders("direct:named",
                     form("scanReference", REF).getBytes(StandardCharsets.UTF_8), Map.of(
-                            DocumentVerificationEnricher.RECEIVED_AT_HEADER, Timestamp.from(RECEIVED_AT),
-                            DocumentVerificationEnricher.RESULT_SOURCE_HEADER, "RETRIEVAL"),
+                            ExchangeNames.CALLBACK_RECEIVED_AT, Timestamp.from(RECEIVED_AT),
+                            ExchangeNames.RESULT_SOURCE, "RETRIEVAL"),
                     VerificationResult.class);
 
             assertThat(fromText.decision()).isEqualTo(Decision.DISCARDED);

@@ -1,5 +1,6 @@
 package com.jumiogateway.netverify;
 
+import com.jumiogateway.routing.ExchangeNames;
 import com.jumiogateway.enrich.CountryNames;
 import com.jumiogateway.result.Decision;
 import com.jumiogateway.result.ResultSource;
@@ -58,8 +59,8 @@ class NetverifyBeansCamelBindingTest {
     @Test
     void namedMethodsWithAStringBodyAndTypedHeaders() {
         VerificationResult result = producer.requestBodyAndHeaders("direct:named", deniedFraud(), Map.of(
-                NetverifyEnricher.RECEIVED_AT_HEADER, RECEIVED_AT,
-                NetverifyEnricher.RESULT_SOURCE_HEADER, ResultSource.CALLBACK), VerificationResult.class);
+                ExchangeNames.CALLBACK_RECEIVED_AT, RECEIVED_AT,
+                ExchangeNames.RESULT_SOURCE, ResultSource.CALLBACK), VerificationResult.class);
 
         assertThat(result.decision()).isEqualTo(Decision.FRAUD);
         assertThat(result.source()).isEqualTo(ResultSource.CALLBACK);
@@ -70,8 +71,8 @@ class NetverifyBeansCamelBindingTest {
     void defaultMethodsWithABytesBodyAndHeadersAsJdbcAndTextGiveThem() {
         VerificationResult result = producer.requestBodyAndHeaders("direct:default",
                 deniedFraud().getBytes(StandardCharsets.UTF_8), Map.of(
-                        NetverifyEnricher.RECEIVED_AT_HEADER, Timestamp.from(RECEIVED_AT),
-                        NetverifyEnricher.RESULT_SOURCE_HEADER, "RETRIEVAL"), VerificationResult.class);
+                        ExchangeNames.CALLBACK_RECEIVED_AT, Timestamp.from(RECEIVED_AT),
+                        ExchangeNames.RESULT_SOURCE, "RETRIEVAL"), VerificationResult.class);
 
         assertThat(result.decision()).isEqualTo(Decision.FRAUD);
         assertThat(result.source()).isEqualTo(ResultSource.RETRIEVAL);

@@ -1,0 +1,166 @@
+package com.jumiogateway.claims;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.transaction.TransactionException;
+
+/**
+ * The claim plumbing the three queue tables (callback inbox, alert outbox, pending transactions) share, written once
+ * and parameterised by the table: the outage guard around a claim poll, the give-back of orphaned claims after an
+ * outage, the heartbeat's lease renewal and the start-up give-back of a previous life's claims. What differs per
+ * table is only SQL: which rows count as claimed and in work, and how a claim is given back (see the constructor).
+ * The queue's own claim query and its outcome updates stay with the queue.
+ */
+public final class ClaimTable<K> {
+
+    private final String queueName;
+    private final String table;
+    private final String keyColumn;
+    private final String inWork;
+    private final String giveBack;
+    private final String giveBackOnly;
+    private final NamedParameterJdbcTemplate jdbc;
+    private final Clock clock;
+    private final String owner;
+    private final Supplier<Duration> lease;
+    private final Logger log;
+    private final HeldClaims<K> held;
+
+    /**
+     * @param queueName for logs, e.g. "Callback inbox"
+     * @param table     the queue table; it has the columns {@code claimed_by} and {@code claimed_until}
+     * @param keyColumn the row key the queue holds, e.g. {@code id}
+     * @param inWork    SQL condition of a row that is claimed and not finished, e.g. {@code status = 'CLAIMED'}
+     * @param giveBack  SQL {@code SET} list that gives a claim back, e.g. {@code claimed_until = :now}
+     *                  ({@code :now} is the current time)
+     * @param giveBackOnly SQL condition a claim must also meet to be given back ({@code ""}: none), e.g.
+     *                  {@code claimed_until > :now}
+     * @param lease     the queue's lease (read at each renewal: tests change it)
+     * @param log       the queue's logger, so its messages keep their category
+     */
+    public ClaimTable(String queueName, String table, String keyColumn, String inWork, String giveBack,
+                      String giveBackOnly, JdbcTemplate jdbc, Clock clock, InstanceIdentity identity, Supplier<Duration> lease, Logger log) {
+        this.queueName = queueName;
+        this.table = table;
+        this.keyColumn = keyColumn;
+        this.inWork = inWork;
+        this.giveBack = giveBack;
+        this.giveBackOnly = giveBackOnly.isEmpty() ? "" : " AND " + giveBackOnly;
+        this.jdbc = new NamedParameterJdbcTemplate(jdbc);
+        this.clock = clock;
+        this.owner = identity.id();
+        this.lease = lease;
+        this.log = log;
+        this.held = new HeldClaims<>(clock);
+    }
+
+    /** This instance's name in the claimed_by column. */
+    public String owner() {
+        return owner;
+    }
+
+    public String queueName() {
+        return queueName;
+    }
+
+    /** How long a claim lasts without renewal. */
+    public Duration lease() {
+        return lease.get();
+    }
+
+    /**
+     * The outage guard of a claim poll: runs the queue's claim (which may call {@link #giveBackOrphans()} first) and
+     * holds what it claimed. A database failure is logged once per outage and answers "nothing claimed"; rows the
+     * failed transaction may still have committed are not held, so their lease runs out.
+     */
+    public <T> List<T> claim(Supplier<List<T>> claimRows, Function<T, K> key) {
+        List<T> claimed;
+        try {
+            claimed = claimRows.get();
+        } catch (DataAccessException | TransactionException e) {
+            held.databaseUnavailable(log, queueName, e);
+            return List.of();
+        }
+        held.databaseAvailable(log, queueName);
+        if (claimed == null) {
+            return List.of();
+        }
+        held.hold(claimed.stream().map(key).toList());
+        return claimed;
+    }
+
+    /**
+     * After a database outage: rows claimed under this name that this instance does not hold (their give-back
+     * failed, or a claim committed although we saw it fail) are given back, so the first poll after the outage
+     * finds them. Throws when the database is still away (the check is then repeated at the next poll).
+     */
+    public void giveBackOrphans() {
+        if (!held.takeOrphanCheck()) {
+            return;
+        }
+        try {
+            List<K> holding = held.live();
+            MapSqlParameterSource args = giveBackArgs().addValue("held", holding);
+            int released = jdbc.update(giveBackSql() + (holding.isEmpty() ? "" : " AND " + keyColumn + " NOT IN (:held)"),
+                    args);
+            if (released > 0) {
+                log.info("{}: {} claims left over from the database outage given back", queueName, released);
+            }
+        } catch (RuntimeException e) {
+            held.orphanCheckFailed();
+            throw e;
+        }
+    }
+
+    /** Heartbeat: extends the lease of every row this instance holds and still works on; returns how many. */
+    public int renewHeld() {
+        int renewed = 0;
+        for (List<K> slice : HeldClaims.slices(held.live())) {
+            renewed += jdbc.update("UPDATE " + table + " SET claimed_until = :until WHERE claimed_by = :owner AND "
+                            + inWork + " AND " + keyColumn + " IN (:held)",
+                    Map.of("until", Timestamp.from(clock.instant().plus(lease())), "owner", owner, "held", slice));
+        }
+        return renewed;
+    }
+
+    /** Start-up of a stable instance name: claims under this name are a previous life's leftovers; gives them back. */
+    public int releaseOwnStaleClaims() {
+        return jdbc.update(giveBackSql(), giveBackArgs());
+    }
+
+    private String giveBackSql() {
+        return "UPDATE " + table + " SET " + giveBack + " WHERE claimed_by = :owner AND " + inWork + giveBackOnly;
+    }
+
+    private MapSqlParameterSource giveBackArgs() {
+        return new MapSqlParameterSource("owner", owner).addValue("now", Timestamp.from(clock.instant()));
+    }
+
+    /** The work on this row ended (whatever the outcome): it is no longer renewed. */
+    public void forget(K key) {
+        held.forget(key);
+    }
+
+    /**
+     * An error step could not record its outcome (the database is likely away); the row keeps its claim, which is
+     * given back at the first poll after the outage (or, should this instance die first, its lease runs out).
+     */
+    public void outageSeen() {
+        held.outageSeen();
+    }
+
+    /** A database call outside a claim poll failed: logged once per outage, like a failed poll. */
+    public void databaseUnavailable(Exception e) {
+        held.databaseUnavailable(log, queueName, e);
+    }
+}
