@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -75,19 +76,30 @@ class RouteDefinitionsTest extends GatewayTestSupport {
 
     @Test
     void serviceStartsWithEveryRouteFromDiskAndEachRouteHasAnId() throws IOException {
-        List<String> declared;
+        List<String> declared = new ArrayList<>();
+        List<String> templates = new ArrayList<>();
+        List<String> templateUses = new ArrayList<>();
         try (Stream<Path> files = routeFiles()) {
-            declared = files.flatMap(f -> {
-                try {
-                    return yaml.readTree(f.toFile()).findValues("route").stream()
-                            .map(r -> r.path("id").asText(""));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
+            for (Path f : files.toList()) {
+                for (JsonNode definition : yaml.readTree(f.toFile())) {
+                    if (definition.has("route")) {
+                        declared.add(definition.path("route").path("id").asText(""));
+                    }
+                    // a templated route names its own routeId: without one Camel would invent "route1"
+                    if (definition.has("templatedRoute")) {
+                        declared.add(definition.path("templatedRoute").path("routeId").asText(""));
+                        templateUses.add(definition.path("templatedRoute").path("routeTemplateRef").asText());
+                    }
+                    if (definition.has("routeTemplate")) {
+                        templates.add(definition.path("routeTemplate").path("id").asText());
+                    }
                 }
-            }).toList();
+            }
         }
 
-        assertThat(declared).doesNotContain("").isNotEmpty();
+        assertThat(declared).as("every route and templated route has an id").doesNotContain("").isNotEmpty()
+                .doesNotHaveDuplicates();
+        assertThat(templates).as("every route template is used").allMatch(templateUses::contains);
         assertThat(camel.getRoutes()).extracting(Route::getRouteId).containsAll(declared);
         assertThat(camel.getRoutes()).allSatisfy(r -> assertThat(camel.getRouteController().getRouteStatus(r.getRouteId()).isStarted())
                 .as(r.getRouteId() + " started").isTrue());
