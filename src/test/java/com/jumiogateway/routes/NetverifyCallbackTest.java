@@ -106,20 +106,7 @@ class NetverifyCallbackTest extends GatewayTestSupport {
 
     @Test
     void duplicateDeliveryOnlyCountsAndChangesNothing() {
-        String body = fixture("netverify/denied-fraud.txt");
-        assertThat(postFromJumio("/callbacks/netverify", body, FORM).statusCode()).isEqualTo(200);
-        JsonNode first = awaitResult(SEED_REF);
-
-        assertThat(postFromJumio("/callbacks/netverify", body, FORM).statusCode()).isEqualTo(200);
-        awaitInboxDrained();
-
-        JsonNode second = readJson(apiGet("/api/verifications/" + SEED_REF).body());
-        assertThat(second.path("delivery").path("deliveries").asInt()).isEqualTo(2);
-        assertThat(second.path("delivery").path("duplicates").asInt()).isEqualTo(1);
-        assertThat(second.path("delivery").path("lastUpdatedAt")).isEqualTo(first.path("delivery").path("lastUpdatedAt"));
-        assertThat(withoutDelivery(second)).isEqualTo(withoutDelivery(first));
-        assertThat(jdbc.queryForList("SELECT outcome FROM callback_inbox ORDER BY id", String.class))
-                .containsExactly("APPLIED", "DUPLICATE");
+        assertSecondDeliveryOnlyCounts("/callbacks/netverify", fixture("netverify/denied-fraud.txt"), "/api/verifications/" + SEED_REF);
     }
 
     @Test
@@ -216,11 +203,5 @@ class NetverifyCallbackTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
                 "SELECT attempts FROM callback_inbox WHERE id = ?", Integer.class, id) == 2
                 && "FAILED".equals(jdbc.queryForObject("SELECT status FROM callback_inbox WHERE id = ?", String.class, id)));
-    }
-
-    private static JsonNode withoutDelivery(JsonNode node) {
-        com.fasterxml.jackson.databind.node.ObjectNode copy = node.deepCopy();
-        copy.remove("delivery");
-        return copy;
     }
 }

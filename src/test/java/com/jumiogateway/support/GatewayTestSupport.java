@@ -1,5 +1,6 @@
 package com.jumiogateway.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -159,9 +160,41 @@ public abstract class GatewayTestSupport {
 
     /** Waits until the worker has stored a result for the scan reference and returns it as served by the API. */
     protected JsonNode awaitResult(String scanReference) {
+        return awaitServed("/api/verifications/" + scanReference);
+    }
+
+    /** Waits until the API serves the path (a stored result) and returns what it serves. */
+    protected JsonNode awaitServed(String path) {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> apiGet("/api/verifications/" + scanReference).statusCode() == 200);
-        return readJson(apiGet("/api/verifications/" + scanReference).body());
+                .until(() -> apiGet(path).statusCode() == 200);
+        return readJson(apiGet(path).body());
+    }
+
+    /**
+     * Posts the same callback twice: the second delivery is only counted (deliveries 2, duplicates 1, inbox outcome
+     * DUPLICATE) and changes nothing else in the result served at {@code resultPath}.
+     */
+    protected void assertSecondDeliveryOnlyCounts(String callbackPath, String body, String resultPath) {
+        assertThat(postFromJumio(callbackPath, body, FORM).statusCode()).isEqualTo(200);
+        JsonNode first = awaitServed(resultPath);
+
+        assertThat(postFromJumio(callbackPath, body, FORM).statusCode()).isEqualTo(200);
+        awaitInboxDrained();
+
+        JsonNode second = readJson(apiGet(resultPath).body());
+        assertThat(second.path("delivery").path("deliveries").asInt()).isEqualTo(2);
+        assertThat(second.path("delivery").path("duplicates").asInt()).isEqualTo(1);
+        assertThat(second.path("delivery").path("lastUpdatedAt")).isEqualTo(first.path("delivery").path("lastUpdatedAt"));
+        assertThat(withoutDelivery(second)).isEqualTo(withoutDelivery(first));
+        assertThat(jdbc.queryForList("SELECT outcome FROM callback_inbox ORDER BY id", String.class))
+                .containsExactly("APPLIED", "DUPLICATE");
+    }
+
+    /** The result without its delivery counters: what a repeated delivery must leave alone. */
+    protected static JsonNode withoutDelivery(JsonNode node) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = node.deepCopy();
+        copy.remove("delivery");
+        return copy;
     }
 
     /** The stored raw callback bodies, oldest first, decoded as the UTF-8 Jumio sends. */
