@@ -248,7 +248,6 @@ class ReconciliationTest extends GatewayTestSupport {
     @Test
     void pendingThenDoneFollowsTheScheduleAndNoRequestIsEarly() {
         String ref = "5c4ed01e-0000-4000-8000-000000000001";
-        Instant overdueAt = register(ref, "NETVERIFY", "US", Duration.ofMillis(1500));
         String path = SCANS + ref;
         jumio.server.stubFor(get(urlPathEqualTo(path)).inScenario("journey").whenScenarioStateIs(STARTED)
                 .willReturn(json(200, statusBody(ref, "PENDING"))).willSetStateTo("second"));
@@ -259,7 +258,13 @@ class ReconciliationTest extends GatewayTestSupport {
         jumio.server.stubFor(get(urlPathEqualTo(path + "/data"))
                 .willReturn(json(200, resource("netverify-approved-data.json").formatted(ref))));
 
+        // registered once Jumio's answers are in place: the first poll may come at once on a slow machine
+        Instant overdueAt = register(ref, "NETVERIFY", "US", Duration.ofMillis(1500));
+
         awaitState(ref, "RESOLVED", 20);
+        // WireMock logs a request as it answers it: on a slow machine the log may lag behind our database
+        await().atMost(Duration.ofSeconds(5)).until(() -> jumio.requests(path).size() >= 3
+                && !jumio.requests(path + "/data").isEmpty());
 
         List<ServeEvent> status = jumio.requests(path);
         List<ServeEvent> data = jumio.requests(path + "/data");
