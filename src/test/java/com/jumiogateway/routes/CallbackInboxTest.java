@@ -6,22 +6,19 @@ import static org.awaitility.Awaitility.await;
 import com.jumiogateway.support.CuttableDatabase;
 import com.jumiogateway.support.GatewayInstance;
 import com.jumiogateway.support.GatewayTestSupport;
-import com.jumiogateway.support.Signals;
 import com.jumiogateway.support.TcpProxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 
 /**
  * routes/callback-inbox.camel.yaml: stored before acknowledged, nothing lost across restarts and dead instances,
- * and 503 (never 200) while the database is away. Each test starts and stops its own service instances.
+ * and 503 (never 200) while the database is away. Each test starts and stops its own service instances
+ * ({@link CallbackLeaseTest} needs no instance of its own).
  */
 class CallbackInboxTest {
 
@@ -74,31 +71,6 @@ class CallbackInboxTest {
                     "SELECT COUNT(*) FROM callback_inbox WHERE status = 'PROCESSED'", Long.class) == 3);
             assertThat(restarted.jdbc().queryForList("SELECT scan_reference FROM verification_result ORDER BY 1", String.class))
                     .containsExactly("restart-1", "restart-2", "restart-3");
-        }
-    }
-
-    @Test
-    void aClaimLeftByADeadInstanceIsTakenOverWhenItsLeaseRunsOut() throws Exception {
-        String db = GatewayInstance.databaseUrl("lease");
-        try (GatewayInstance instance = GatewayInstance.start(Map.of("spring.datasource.url", db))) {
-            empty(instance);
-            Timestamp past = Timestamp.from(Instant.now().minusSeconds(60));
-            Timestamp future = Timestamp.from(Instant.now().plusSeconds(3600));
-            instance.jdbc().update("INSERT INTO callback_inbox (kind, source_address, content_type, body, received_at,"
-                    + " status, attempts, claimed_by, claimed_until) VALUES ('NETVERIFY', ?, ?, ?, ?, 'CLAIMED', 1,"
-                    + " 'dead-instance', ?)", GatewayTestSupport.JUMIO_US, GatewayTestSupport.FORM, callback("lease-expired").getBytes(java.nio.charset.StandardCharsets.UTF_8), past, past);
-            instance.jdbc().update("INSERT INTO callback_inbox (kind, source_address, content_type, body, received_at,"
-                    + " status, attempts, claimed_by, claimed_until) VALUES ('NETVERIFY', ?, ?, ?, ?, 'CLAIMED', 1,"
-                    + " 'live-instance', ?)", GatewayTestSupport.JUMIO_US, GatewayTestSupport.FORM, callback("lease-held").getBytes(java.nio.charset.StandardCharsets.UTF_8), past, future);
-
-            await().atMost(Duration.ofSeconds(20)).until(() -> instance.jdbc().queryForObject(
-                    "SELECT COUNT(*) FROM verification_result WHERE scan_reference = 'lease-expired'", Long.class) == 1);
-            Signals.awaitRounds(instance.bean(CamelContext.class), Signals.INBOX_WORKER, 2);
-            assertThat(instance.jdbc().queryForObject(
-                    "SELECT status FROM callback_inbox WHERE claimed_by = 'live-instance'", String.class))
-                    .as("a claim still within its lease is left alone").isEqualTo("CLAIMED");
-            assertThat(instance.jdbc().queryForObject(
-                    "SELECT attempts FROM callback_inbox WHERE scan_reference = 'lease-expired'", Integer.class)).isEqualTo(2);
         }
     }
 
