@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.jumiogateway.support.GatewayTestSupport;
+import com.jumiogateway.support.OwnContext;
 import com.jumiogateway.support.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,7 @@ import org.springframework.test.context.TestPropertySource;
  * an address that is not Jumio's.
  */
 @TestPropertySource(properties = "gateway.intake.body-read-timeout=1s")
+@OwnContext
 class CallbackEdgeTest extends GatewayTestSupport {
 
     static final String STRANGER = "127.0.0.2";

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jumiogateway.support.GatewayInstance;
 import com.jumiogateway.support.GatewayTestSupport;
+import com.jumiogateway.support.Signals;
 import com.jumiogateway.support.TestSmtp;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +42,7 @@ class AlertSenderQuickStartTest {
                     GatewayTestSupport.fixture("netverify/denied-fraud.txt")).statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> withoutSmtp.jdbc()
                     .queryForObject("SELECT COUNT(*) FROM alert_outbox", Long.class) == 1);
-            Thread.sleep(1000);
+            Signals.awaitRounds(withoutSmtp.bean(CamelContext.class), Signals.ALERT_SENDER, 3);
 
             Map<String, Object> queued = withoutSmtp.jdbc().queryForMap("SELECT status, attempts, last_error FROM alert_outbox");
             assertThat(queued.get("status")).isEqualTo("PENDING");
@@ -65,7 +67,7 @@ class AlertSenderQuickStartTest {
             smtp.awaitCopies(1);
             await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(
                     withSmtp.jdbc().queryForObject("SELECT status FROM alert_outbox", String.class)));
-            Thread.sleep(500);
+            Signals.awaitAlertsSettled(withSmtp.jdbc());
             assertThat(smtp.emails()).hasSize(1);
             assertThat(smtp.deliveries()).containsExactly(Map.entry("compliance@bank.test", 1L));
             assertThat(smtp.received().get(0).getSubject()).contains(SEED_REF);

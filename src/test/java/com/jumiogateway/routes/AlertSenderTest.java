@@ -5,11 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.jumiogateway.support.GatewayTestSupport;
+import com.jumiogateway.support.OwnContext;
+import com.jumiogateway.support.Signals;
+import com.jumiogateway.support.SilentSmtp;
 import com.jumiogateway.support.TestSmtp;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -17,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * routes/alert-sender.camel.yaml and routes/alerts-api.camel.yaml when SMTP fails: retries with backoff, FAILED after
  * gateway.alerts.max-attempts (2 here), counted, listed by the API, and re-sent exactly once by POST .../resend.
  */
+@OwnContext
 class AlertSenderTest extends GatewayTestSupport {
 
     static final String SEED_REF = FraudAlertTest.SEED_REF;
@@ -36,11 +35,7 @@ class AlertSenderTest extends GatewayTestSupport {
 
     @DynamicPropertySource
     static void alertSettings(DynamicPropertyRegistry registry) {
-        registry.add("gateway.alerts.smtp.host", () -> "127.0.0.1");
-        registry.add("gateway.alerts.smtp.port", smtp::port);
-        registry.add("gateway.alerts.smtp.starttls", () -> "false");
-        registry.add("gateway.alerts.smtp.username", () -> TestSmtp.USERNAME);
-        registry.add("gateway.alerts.smtp.password", () -> TestSmtp.PASSWORD);
+        smtp.register(registry);
         registry.add("gateway.alerts.smtp.connection-timeout-ms", () -> "1000");
         registry.add("gateway.alerts.smtp.read-timeout-ms", () -> "700");
         registry.add("gateway.alerts.categories.fraud.to", () -> "compliance@bank.test");
@@ -88,7 +83,7 @@ class AlertSenderTest extends GatewayTestSupport {
 
         // a FAILED alert waits for a person: SMTP coming back does not send it by itself
         smtp.start();
-        Thread.sleep(1000);
+        awaitRounds(Signals.ALERT_SENDER, 3);
         assertThat(smtp.received()).isEmpty();
 
         // re-sent by the API; headers on the request change nothing about recipients
@@ -102,7 +97,7 @@ class AlertSenderTest extends GatewayTestSupport {
         smtp.awaitCopies(2);
         await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(
                 jdbc.queryForObject("SELECT status FROM alert_outbox WHERE id = ?", String.class, id)));
-        Thread.sleep(1000);
+        awaitAlertsSettled();
         assertThat(smtp.emails()).hasSize(1);
         assertThat(smtp.deliveries()).containsOnlyKeys("audit@bank.test", "compliance@bank.test")
                 .allSatisfy((box, count) -> assertThat(count).isEqualTo(1));
@@ -114,21 +109,8 @@ class AlertSenderTest extends GatewayTestSupport {
 
     @Test
     void smtpServerThatNeverAnswersTimesOutAndTheAlertIsKept() throws Exception {
-        List<Socket> held = new CopyOnWriteArrayList<>();
-        try (ServerSocket silent = new ServerSocket()) {
-            silent.setReuseAddress(true);
-            silent.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), smtp.port()));
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (!silent.isClosed()) {
-                        held.add(silent.accept());
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            }, "silent-smtp");
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (SilentSmtp silent = SilentSmtp.on(smtp.port())) {
+            List<Socket> held = silent.held();
 
             assertThat(postFromJumio("/callbacks/netverify", fixture("netverify/denied-fraud.txt"), FORM).statusCode())
                     .isEqualTo(200);
@@ -139,10 +121,6 @@ class AlertSenderTest extends GatewayTestSupport {
             assertThat(row.get("attempts")).isEqualTo(2);
             assertThat(((String) row.get("last_error")).toLowerCase()).contains("timed out");
             assertThat(held).as("the sender connected and gave up waiting").hasSizeGreaterThanOrEqualTo(2);
-        } finally {
-            for (Socket socket : held) {
-                socket.close();
-            }
         }
     }
 
@@ -167,7 +145,7 @@ class AlertSenderTest extends GatewayTestSupport {
                 jdbc.queryForObject("SELECT MAX(status) FROM alert_outbox", String.class)));
         assertThat(jdbc.queryForObject("SELECT outcome FROM callback_inbox", String.class))
                 .as("stored before the failure, so the retry is a duplicate delivery").isEqualTo("DUPLICATE");
-        Thread.sleep(1000);
+        awaitAlertsSettled();
         assertThat(smtp.emails()).hasSize(1);
     }
 
@@ -184,13 +162,14 @@ class AlertSenderTest extends GatewayTestSupport {
                 "{\"scanReference\":\"" + ref + "\",\"status\":\"DENIED_FRAUD\",\"kind\":\"NETVERIFY\"}",
                 java.sql.Timestamp.from(java.time.Instant.now()));
 
-        Thread.sleep(1000);
+        // the sender looks at it several times (every 100 ms) while the 2 s lease runs
+        awaitRounds(Signals.ALERT_SENDER, 3);
         assertThat(smtp.received()).as("not while the lease runs").isEmpty();
 
         smtp.awaitCopies(2);
         await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(
                 jdbc.queryForObject("SELECT status FROM alert_outbox", String.class)));
-        Thread.sleep(500);
+        awaitAlertsSettled();
         assertThat(smtp.emails()).hasSize(1);
         assertThat(smtp.received().get(0).getSubject()).contains(ref);
         Map<String, Object> row = jdbc.queryForMap("SELECT attempts, claimed_by FROM alert_outbox");
@@ -212,13 +191,5 @@ class AlertSenderTest extends GatewayTestSupport {
         assertThat(badStatus.statusCode()).isEqualTo(400);
         assertThat(readJson(badStatus.body()).path("error").asText()).isEqualTo("bad-request");
         assertThat(readJson(apiGet("/api/alerts?status=PENDING").body())).isEmpty();
-    }
-
-    private double metric(String name) {
-        HttpResponse<String> scrape = send(HttpRequest.newBuilder(URI.create(url("/actuator/prometheus")))
-                .header("Authorization", basic("tester", "test-password")).GET().build());
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        return scrape.body().lines().filter(l -> l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }

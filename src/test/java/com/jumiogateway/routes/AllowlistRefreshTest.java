@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.jumiogateway.intake.CallbackSourceAllowlist;
 import com.jumiogateway.support.GatewayTestSupport;
+import com.jumiogateway.support.OwnContext;
 import com.jumiogateway.support.RawHttp;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
@@ -29,6 +30,7 @@ import org.springframework.test.context.TestPropertySource;
         "gateway.allowlist.trusted-proxies=127.0.0.1,10.0.0.0/8",
         "gateway.allowlist.additional-addresses=192.0.2.0/28",
         "gateway.allowlist.refresh-interval=300ms"})
+@OwnContext
 class AllowlistRefreshTest extends GatewayTestSupport {
 
     static final String RESOLVED_JUMIO = "198.51.100.20";

@@ -10,11 +10,8 @@ import com.jumiogateway.claims.InstanceIdentity;
 import com.jumiogateway.support.GatewayInstance;
 import com.jumiogateway.support.GatewayTestSupport;
 import com.jumiogateway.support.JumioFake;
+import com.jumiogateway.support.SilentSmtp;
 import com.jumiogateway.support.TestSmtp;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -23,7 +20,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,21 +57,11 @@ class ClaimTakeoverTest {
     static Map<String, Object> settings(String db, int smtpPort) {
         Map<String, Object> p = new HashMap<>();
         p.put("spring.datasource.url", db);
-        p.put("gateway.jumio.api-token", JumioFake.TOKEN);
-        p.put("gateway.jumio.api-secret", JumioFake.SECRET);
-        p.put("gateway.jumio.user-agent", JumioFake.USER_AGENT);
-        for (String dc : List.of("US", "EU", "SGP")) {
-            p.put("gateway.jumio.data-centers." + dc + ".netverify-url", jumio.baseUrl());
-            p.put("gateway.jumio.data-centers." + dc + ".document-retrieval-url", jumio.baseUrl());
-        }
+        p.putAll(jumio.settings());
         p.put("gateway.reconciliation.poll-delay-ms", "100");
         p.put("gateway.reconciliation.grace", "PT0S");
         p.put("gateway.reconciliation.max-requests-per-second", "50");
-        p.put("gateway.alerts.smtp.host", "127.0.0.1");
-        p.put("gateway.alerts.smtp.port", smtpPort);
-        p.put("gateway.alerts.smtp.starttls", "false");
-        p.put("gateway.alerts.smtp.username", TestSmtp.USERNAME);
-        p.put("gateway.alerts.smtp.password", TestSmtp.PASSWORD);
+        p.putAll(TestSmtp.settings(smtpPort));
         p.put("gateway.alerts.categories.fraud.to", "compliance@bank.test");
         return p;
     }
@@ -181,26 +167,13 @@ class ClaimTakeoverTest {
     @Test
     void aClaimIsNeverTakenFromAnInstanceStillWorkingOnItSlowSmtpAndSlowJumio() throws Exception {
         String db = GatewayInstance.sharedDatabaseUrl("heartbeat");
-        List<Socket> held = new CopyOnWriteArrayList<>();
         String slowRef = "slow-00000000-0000-0000-0000-000000000001";
         jumio.server.stubFor(get(urlPathMatching(SCANS + slowRef)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withFixedDelay(10000)
                 .withBody("{\"timestamp\":\"" + Instant.now() + "\",\"scanReference\":\"" + slowRef + "\",\"status\":\"PENDING\"}")));
-        try (ServerSocket silentSmtp = new ServerSocket()) {
-            silentSmtp.setReuseAddress(true);
-            silentSmtp.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (!silentSmtp.isClosed()) {
-                        held.add(silentSmtp.accept());
-                    }
-                } catch (IOException closed) {
-                    // test over
-                }
-            }, "silent-smtp");
-            acceptor.setDaemon(true);
-            acceptor.start();
-            Map<String, Object> settings = settings(db, silentSmtp.getLocalPort());
+        try (SilentSmtp silentSmtp = SilentSmtp.on(0)) {
+            List<Socket> held = silentSmtp.held();
+            Map<String, Object> settings = settings(db, silentSmtp.port());
             // a lease of 2 s (heartbeat every 667 ms) against work that takes 10 s
             settings.put("gateway.claim-lease", "2s");
             settings.put("gateway.alerts.smtp.read-timeout-ms", "10000");
@@ -231,10 +204,6 @@ class ClaimTakeoverTest {
                         "SELECT attempts FROM pending_transaction", Integer.class) == 1);
                 assertThat(jumio.requests(SCANS + slowRef)).hasSize(1);
                 empty(jdbc);
-            }
-        } finally {
-            for (Socket socket : held) {
-                socket.close();
             }
         }
     }

@@ -3,6 +3,7 @@ package com.jumiogateway.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.jumiogateway.support.CuttableDatabase;
 import com.jumiogateway.support.GatewayInstance;
 import com.jumiogateway.support.TcpProxy;
 import com.jumiogateway.support.TestSmtp;
@@ -10,14 +11,11 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -58,28 +56,12 @@ class DatabaseOutageTest {
     @Test
     void aDatabaseCutOfAFewSecondsLeavesNoClaimStuckNoAlertMailedTwiceAndNoPersonalValueInTheLog(CapturedOutput logs)
             throws Exception {
-        String configured = System.getenv("GATEWAY_DB_URL");
-        Server h2 = null;
-        TcpProxy proxy;
-        String url;
-        if (configured != null && configured.startsWith("jdbc:postgresql://")) {
-            proxy = new TcpProxy("127.0.0.1", 5432).start();
-            url = configured.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
-        } else {
-            h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
-            proxy = new TcpProxy("127.0.0.1", h2.getPort()).start();
-            url = "jdbc:h2:tcp://127.0.0.1:" + proxy.port() + "/mem:db-outage-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
-        }
+        CuttableDatabase database = CuttableDatabase.start("db-outage");
+        TcpProxy proxy = database.proxy();
+        String url = database.url();
         TestSmtp smtp = new TestSmtp().start();
-        Map<String, Object> settings = new HashMap<>();
-        settings.put("spring.datasource.url", url);
-        settings.put("spring.datasource.hikari.connection-timeout", 1000);
-        settings.put("spring.datasource.hikari.validation-timeout", 500);
-        settings.put("gateway.alerts.smtp.host", "127.0.0.1");
-        settings.put("gateway.alerts.smtp.port", smtp.port());
-        settings.put("gateway.alerts.smtp.starttls", "false");
-        settings.put("gateway.alerts.smtp.username", TestSmtp.USERNAME);
-        settings.put("gateway.alerts.smtp.password", TestSmtp.PASSWORD);
+        Map<String, Object> settings = database.settings();
+        settings.putAll(smtp.settings());
         settings.put("gateway.alerts.categories.fraud.to", "compliance@bank.test");
         // the production leases and retry delays: what must hold is "30 s after the database is back"
         settings.put("gateway.alerts.backoff-initial", "30s");
@@ -178,11 +160,8 @@ class DatabaseOutageTest {
             long errorLines = output.lines().filter(l -> l.contains(" ERROR ")).count();
             System.out.printf("ERROR lines during the run: %d%n", errorLines);
         } finally {
-            proxy.close();
+            database.close();
             smtp.stop();
-            if (h2 != null) {
-                h2.stop();
-            }
         }
     }
 

@@ -375,20 +375,8 @@ class DocumentVerificationCallbackTest extends GatewayTestSupport {
 
     @Test
     void duplicateDeliveryOnlyCountsAndChangesNothing() {
-        String body = fixture("document-verification/extracted-ssc.txt");
-        assertThat(postFromJumio(PATH, body, FORM).statusCode()).isEqualTo(200);
-        JsonNode first = awaitDocumentVerification(SEED_SCAN_REFERENCE);
-
-        assertThat(postFromJumio(PATH, body, FORM).statusCode()).isEqualTo(200);
-        awaitInboxDrained();
-
-        JsonNode second = readJson(apiGet("/api/document-verifications/" + SEED_SCAN_REFERENCE).body());
-        assertThat(second.path("delivery").path("deliveries").asInt()).isEqualTo(2);
-        assertThat(second.path("delivery").path("duplicates").asInt()).isEqualTo(1);
-        assertThat(second.path("delivery").path("lastUpdatedAt")).isEqualTo(first.path("delivery").path("lastUpdatedAt"));
-        assertThat(withoutDelivery(second)).isEqualTo(withoutDelivery(first));
-        assertThat(jdbc.queryForList("SELECT outcome FROM callback_inbox ORDER BY id", String.class))
-                .containsExactly("APPLIED", "DUPLICATE");
+        assertSecondDeliveryOnlyCounts(PATH, fixture("document-verification/extracted-ssc.txt"),
+                "/api/document-verifications/" + SEED_SCAN_REFERENCE);
     }
 
     @Test
@@ -487,16 +475,7 @@ class DocumentVerificationCallbackTest extends GatewayTestSupport {
 
     /** Waits until the worker has stored a Document Verification result; returns it as the DV API serves it. */
     private JsonNode awaitDocumentVerification(String scanReference) {
-        String path = "/api/document-verifications/" + scanReference;
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> apiGet(path).statusCode() == 200);
-        return readJson(apiGet(path).body());
-    }
-
-    private static JsonNode withoutDelivery(JsonNode node) {
-        com.fasterxml.jackson.databind.node.ObjectNode copy = node.deepCopy();
-        copy.remove("delivery");
-        return copy;
+        return awaitServed("/api/document-verifications/" + scanReference);
     }
 
     private static List<String> fieldNames(JsonNode node) {

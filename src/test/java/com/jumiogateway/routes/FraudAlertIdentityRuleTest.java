@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.jumiogateway.support.GatewayTestSupport;
+import com.jumiogateway.support.OwnContext;
 import com.jumiogateway.support.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * an approved document whose face match failed raises an alert of its own; a good match does not.
  * ({@link FraudAlertTest} shows the same callback raises nothing with the rule off, the default.)
  */
+@OwnContext
 class FraudAlertIdentityRuleTest extends GatewayTestSupport {
 
     static final String SEED_REF = FraudAlertTest.SEED_REF;
@@ -28,11 +30,7 @@ class FraudAlertIdentityRuleTest extends GatewayTestSupport {
     @DynamicPropertySource
     static void alertSettings(DynamicPropertyRegistry registry) {
         registry.add("gateway.alerts.rules.identity-verification.enabled", () -> "true");
-        registry.add("gateway.alerts.smtp.host", () -> "127.0.0.1");
-        registry.add("gateway.alerts.smtp.port", smtp::port);
-        registry.add("gateway.alerts.smtp.starttls", () -> "false");
-        registry.add("gateway.alerts.smtp.username", () -> TestSmtp.USERNAME);
-        registry.add("gateway.alerts.smtp.password", () -> TestSmtp.PASSWORD);
+        smtp.register(registry);
         registry.add("gateway.alerts.categories.fraud.to", () -> "compliance@bank.test");
     }
 
@@ -56,7 +54,7 @@ class FraudAlertIdentityRuleTest extends GatewayTestSupport {
         smtp.awaitCopies(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(
                 jdbc.queryForObject("SELECT MAX(status) FROM alert_outbox", String.class)));
-        Thread.sleep(1000);
+        awaitAlertsSettled();
         assertThat(smtp.emails()).hasSize(1);
         assertThat(smtp.deliveries()).containsExactly(Map.entry("compliance@bank.test", 1L));
         MimeMessage email = smtp.received().get(0);
@@ -80,7 +78,7 @@ class FraudAlertIdentityRuleTest extends GatewayTestSupport {
                 fixture("netverify/denied-fraud.txt").replace(SEED_REF, fraudRef), FORM).statusCode()).isEqualTo(200);
 
         smtp.awaitCopies(1);
-        Thread.sleep(1000);
+        awaitAlertsSettled();
         assertThat(jdbc.queryForList("SELECT alert_key FROM alert_outbox", String.class))
                 .containsExactly("netverify-denied-fraud:" + fraudRef);
         assertThat(smtp.emails()).hasSize(1);

@@ -9,6 +9,7 @@ import com.jumiogateway.netverify.NetverifyEnricher;
 import com.jumiogateway.result.ResultSource;
 import com.jumiogateway.result.VerificationResult;
 import com.jumiogateway.support.GatewayTestSupport;
+import com.jumiogateway.support.OwnContext;
 import com.jumiogateway.support.TestSmtp;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
@@ -33,7 +34,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * Fraud alerts end to end: a callback over HTTP, the worker, the fan-out, the rule in routes/fraud-alert.camel.yaml,
  * the outbox, the sender route and a real SMTP server (GreenMail, with SMTP AUTH).
  */
+@OwnContext
 class FraudAlertTest extends GatewayTestSupport {
+
+    static final String RULE = "rule=\"netverify-denied-fraud\"";
 
     static final String SEED_REF = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
     static final List<String> CONFIGURED = List.of("audit@bank.test", "cc@bank.test", "compliance@bank.test",
@@ -47,11 +51,7 @@ class FraudAlertTest extends GatewayTestSupport {
 
     @DynamicPropertySource
     static void alertSettings(DynamicPropertyRegistry registry) {
-        registry.add("gateway.alerts.smtp.host", () -> "127.0.0.1");
-        registry.add("gateway.alerts.smtp.port", smtp::port);
-        registry.add("gateway.alerts.smtp.starttls", () -> "false");
-        registry.add("gateway.alerts.smtp.username", () -> TestSmtp.USERNAME);
-        registry.add("gateway.alerts.smtp.password", () -> TestSmtp.PASSWORD);
+        smtp.register(registry);
         registry.add("gateway.alerts.smtp.connection-timeout-ms", () -> "2000");
         registry.add("gateway.alerts.smtp.read-timeout-ms", () -> "2000");
         registry.add("gateway.alerts.from", () -> "Jumio Gateway <gateway@bank.test>");
@@ -84,8 +84,8 @@ class FraudAlertTest extends GatewayTestSupport {
 
     @Test
     void seedFraudCallbackSendsExactlyOneEmailWithReferencesAndRejectDetails() throws Exception {
-        double queued = metric("gateway_alerts_queued_total", "netverify-denied-fraud");
-        double sent = metric("gateway_alerts_sent_total", "netverify-denied-fraud");
+        double queued = metric("gateway_alerts_queued_total", RULE);
+        double sent = metric("gateway_alerts_sent_total", RULE);
         assertThat(postFromJumio("/callbacks/netverify", fixture("netverify/denied-fraud.txt"), FORM).statusCode())
                 .isEqualTo(200);
 
@@ -118,8 +118,8 @@ class FraudAlertTest extends GatewayTestSupport {
         assertThat(alerts.get(0).path("scanReference").asText()).isEqualTo(SEED_REF);
         assertThat(alerts.get(0).path("attempts").asInt()).isEqualTo(1);
         assertThat(alerts.get(0).path("sentAt").asText()).isNotBlank();
-        assertThat(metric("gateway_alerts_queued_total", "netverify-denied-fraud") - queued).isEqualTo(1);
-        assertThat(metric("gateway_alerts_sent_total", "netverify-denied-fraud") - sent).isEqualTo(1);
+        assertThat(metric("gateway_alerts_queued_total", RULE) - queued).isEqualTo(1);
+        assertThat(metric("gateway_alerts_sent_total", RULE) - sent).isEqualTo(1);
     }
 
     @Test
@@ -150,8 +150,7 @@ class FraudAlertTest extends GatewayTestSupport {
         assertThat(postFromJumio("/callbacks/netverify", fixture("netverify/approved-verified.txt"), FORM).statusCode())
                 .isEqualTo(200);
         awaitResult(SEED_REF);
-        awaitInboxDrained();
-        pauseForSenderPolls();
+        awaitAlertsSettled();
 
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alert_outbox", Long.class)).isZero();
         assertThat(smtp.received()).isEmpty();
@@ -159,7 +158,7 @@ class FraudAlertTest extends GatewayTestSupport {
 
     @Test
     void duplicateCallbackAndLaterRetrievalResultSendNoSecondEmail() throws Exception {
-        double duplicates = metric("gateway_alerts_duplicates_total", "netverify-denied-fraud");
+        double duplicates = metric("gateway_alerts_duplicates_total", RULE);
         String body = fixture("netverify/denied-fraud.txt");
         assertThat(postFromJumio("/callbacks/netverify", body, FORM).statusCode()).isEqualTo(200);
         MimeMessage first = awaitOneEmailToConfiguredRecipients();
@@ -168,7 +167,7 @@ class FraudAlertTest extends GatewayTestSupport {
         awaitInboxDrained();
         // the same fraud result found again by polling Jumio (a newer retrieval result)
         camel.sendBody("direct:verification-result", retrievalOf(body));
-        pauseForSenderPolls();
+        awaitAlertsSettled();
 
         assertThat(jdbc.queryForList("SELECT outcome FROM callback_inbox ORDER BY id", String.class))
                 .containsExactly("APPLIED", "DUPLICATE");
@@ -177,7 +176,7 @@ class FraudAlertTest extends GatewayTestSupport {
         assertThat(smtp.emails()).containsOnlyKeys(TestSmtp.messageId(first));
         assertThat(smtp.deliveries()).containsOnlyKeys(CONFIGURED).allSatisfy((box, count) -> assertThat(count).isEqualTo(1));
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alert_outbox", Long.class)).isEqualTo(1);
-        assertThat(metric("gateway_alerts_duplicates_total", "netverify-denied-fraud") - duplicates).isEqualTo(2);
+        assertThat(metric("gateway_alerts_duplicates_total", RULE) - duplicates).isEqualTo(2);
     }
 
     @Test
@@ -185,8 +184,7 @@ class FraudAlertTest extends GatewayTestSupport {
         String ref = "idv-00000000-0000-0000-0000-000000000001";
         assertThat(postFromJumio("/callbacks/netverify", identityMismatch(ref), FORM).statusCode()).isEqualTo(200);
         awaitResult(ref);
-        awaitInboxDrained();
-        pauseForSenderPolls();
+        awaitAlertsSettled();
 
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alert_outbox", Long.class)).isZero();
         assertThat(smtp.received()).isEmpty();
@@ -194,7 +192,7 @@ class FraudAlertTest extends GatewayTestSupport {
 
     @Test
     void smtpDownWhenTheFraudCallbackArrivesThenUpSendsExactlyOneEmail() throws Exception {
-        double retries = metric("gateway_alerts_retries_total", "netverify-denied-fraud");
+        double retries = metric("gateway_alerts_retries_total", RULE);
         smtp.stop();
 
         assertThat(postFromJumio("/callbacks/netverify", fixture("netverify/denied-fraud.txt"), FORM).statusCode())
@@ -212,11 +210,11 @@ class FraudAlertTest extends GatewayTestSupport {
 
         MimeMessage email = awaitOneEmailToConfiguredRecipients();
         assertThat(subject(email)).contains(SEED_REF);
-        pauseForSenderPolls();
+        awaitAlertsSettled();
         assertThat(smtp.emails()).hasSize(1);
         assertThat(smtp.deliveries()).containsOnlyKeys(CONFIGURED).allSatisfy((box, count) -> assertThat(count).isEqualTo(1));
         assertThat(jdbc.queryForObject("SELECT status FROM alert_outbox", String.class)).isEqualTo("SENT");
-        assertThat(metric("gateway_alerts_retries_total", "netverify-denied-fraud") - retries).isGreaterThanOrEqualTo(2);
+        assertThat(metric("gateway_alerts_retries_total", RULE) - retries).isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -242,7 +240,7 @@ class FraudAlertTest extends GatewayTestSupport {
 
         assertThat(response.statusCode()).isEqualTo(200);
         MimeMessage email = awaitOneEmailToConfiguredRecipients();
-        pauseForSenderPolls();
+        awaitAlertsSettled();
         assertThat(smtp.deliveries()).as("mailboxes that received anything").containsOnlyKeys(CONFIGURED);
         assertThat(subject(email)).doesNotContain("\r", "\n").startsWith("Jumio alert netverify-denied-fraud")
                 .isNotEqualTo("forged");
@@ -269,15 +267,6 @@ class FraudAlertTest extends GatewayTestSupport {
         assertThat(smtp.deliveries()).as("one copy per configured recipient, nobody else")
                 .containsOnlyKeys(CONFIGURED).allSatisfy((box, count) -> assertThat(count).isEqualTo(1));
         return smtp.received().get(0);
-    }
-
-    /** Long enough for several sender polls (100 ms) and retries (200 ms backoff) to have happened. */
-    private static void pauseForSenderPolls() {
-        try {
-            Thread.sleep(1500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static String identityMismatch(String ref) {
@@ -317,14 +306,5 @@ class FraudAlertTest extends GatewayTestSupport {
         } catch (jakarta.mail.MessagingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Sum of a Prometheus counter's samples with the given rule tag. */
-    private double metric(String name, String rule) {
-        HttpResponse<String> scrape = send(HttpRequest.newBuilder(URI.create(url("/actuator/prometheus")))
-                .header("Authorization", basic("tester", "test-password")).GET().build());
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        return scrape.body().lines().filter(l -> l.startsWith(name + "{") && l.contains("rule=\"" + rule + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }

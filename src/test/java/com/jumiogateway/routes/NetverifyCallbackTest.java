@@ -106,20 +106,7 @@ class NetverifyCallbackTest extends GatewayTestSupport {
 
     @Test
     void duplicateDeliveryOnlyCountsAndChangesNothing() {
-        String body = fixture("netverify/denied-fraud.txt");
-        assertThat(postFromJumio("/callbacks/netverify", body, FORM).statusCode()).isEqualTo(200);
-        JsonNode first = awaitResult(SEED_REF);
-
-        assertThat(postFromJumio("/callbacks/netverify", body, FORM).statusCode()).isEqualTo(200);
-        awaitInboxDrained();
-
-        JsonNode second = readJson(apiGet("/api/verifications/" + SEED_REF).body());
-        assertThat(second.path("delivery").path("deliveries").asInt()).isEqualTo(2);
-        assertThat(second.path("delivery").path("duplicates").asInt()).isEqualTo(1);
-        assertThat(second.path("delivery").path("lastUpdatedAt")).isEqualTo(first.path("delivery").path("lastUpdatedAt"));
-        assertThat(withoutDelivery(second)).isEqualTo(withoutDelivery(first));
-        assertThat(jdbc.queryForList("SELECT outcome FROM callback_inbox ORDER BY id", String.class))
-                .containsExactly("APPLIED", "DUPLICATE");
+        assertSecondDeliveryOnlyCounts("/callbacks/netverify", fixture("netverify/denied-fraud.txt"), "/api/verifications/" + SEED_REF);
     }
 
     @Test
@@ -195,6 +182,7 @@ class NetverifyCallbackTest extends GatewayTestSupport {
         String brokenJson = "jumioIdScanReference=5b3e3c1e-0000-4000-8000-000000000003&verificationStatus=APPROVED_VERIFIED"
                 + "&identityVerification=%7B%22similarity%22%3A";
         String noReference = "verificationStatus=APPROVED_VERIFIED&idFirstName=SECRETNAME";
+        double failedBefore = metric("gateway.callbacks.failed");
 
         assertThat(postFromJumio("/callbacks/netverify", brokenJson, FORM).statusCode()).isEqualTo(200);
         assertThat(postFromJumio("/callbacks/netverify", noReference, FORM).statusCode()).isEqualTo(200);
@@ -207,7 +195,7 @@ class NetverifyCallbackTest extends GatewayTestSupport {
                 .doesNotContain("SECRETNAME");
         assertThat(storedBodies())
                 .containsExactly(brokenJson, noReference);
-        assertThat(metric("gateway.callbacks.failed")).isGreaterThanOrEqualTo(2);
+        assertThat(metric("gateway.callbacks.failed") - failedBefore).isGreaterThanOrEqualTo(2);
 
         // replaying without a fix fails again, and is still kept
         long id = jdbc.queryForObject("SELECT MIN(id) FROM callback_inbox", Long.class);
@@ -215,21 +203,5 @@ class NetverifyCallbackTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
                 "SELECT attempts FROM callback_inbox WHERE id = ?", Integer.class, id) == 2
                 && "FAILED".equals(jdbc.queryForObject("SELECT status FROM callback_inbox WHERE id = ?", String.class, id)));
-    }
-
-    private double metric(String name) {
-        HttpResponse<String> scrape = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/actuator/prometheus")))
-                .header("Authorization", basic("tester", "test-password")).GET().build());
-        assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
-        String text = scrape.body();
-        String prefix = name.replace('.', '_');
-        return text.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
-    }
-
-    private static JsonNode withoutDelivery(JsonNode node) {
-        com.fasterxml.jackson.databind.node.ObjectNode copy = node.deepCopy();
-        copy.remove("delivery");
-        return copy;
     }
 }

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.jumiogateway.support.GatewayTestSupport;
+import com.jumiogateway.support.OwnContext;
 import com.jumiogateway.support.PlatformFake;
 import com.jumiogateway.support.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
@@ -32,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * HTTP server playing the Jumio Platform (OAuth and Retrieval API), the fan-out (store, fraud rule, alert email to
  * a real SMTP server) and the read APIs.
  */
+@OwnContext
 class PlatformCallbackTest extends GatewayTestSupport {
 
     static final String JSON = "application/json";
@@ -44,11 +46,7 @@ class PlatformCallbackTest extends GatewayTestSupport {
     static void properties(DynamicPropertyRegistry registry) {
         jumio.register(registry);
         registry.add("gateway.worker.retry-delay", () -> "PT1S");
-        registry.add("gateway.alerts.smtp.host", () -> "127.0.0.1");
-        registry.add("gateway.alerts.smtp.port", smtp::port);
-        registry.add("gateway.alerts.smtp.starttls", () -> "false");
-        registry.add("gateway.alerts.smtp.username", () -> TestSmtp.USERNAME);
-        registry.add("gateway.alerts.smtp.password", () -> TestSmtp.PASSWORD);
+        smtp.register(registry);
         registry.add("gateway.alerts.from", () -> "Jumio Gateway <gateway@bank.test>");
         registry.add("gateway.alerts.categories.fraud.to", () -> "compliance@bank.test");
     }
@@ -170,7 +168,7 @@ class PlatformCallbackTest extends GatewayTestSupport {
         awaitInboxDrained();
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "SELECT duplicates FROM verification_result WHERE scan_reference = ?", Integer.class, executionId) == 1);
-        Thread.sleep(1500);
+        awaitAlertsSettled();
         assertThat(smtp.received()).hasSize(1);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alert_outbox", Integer.class)).isEqualTo(1);
     }
@@ -189,7 +187,8 @@ class PlatformCallbackTest extends GatewayTestSupport {
         assertThat(rejected.path("status").asText()).isEqualTo("REJECTED");
         assertThat(rejected.path("decision").asText()).as("a watchlist hit is no fraud label").isEqualTo("REJECTED");
 
-        Thread.sleep(1500);
+        // alerts are enqueued while a callback is processed: with the inbox done and none enqueued, none is sent
+        awaitAlertsSettled();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alert_outbox", Integer.class)).isZero();
         assertThat(smtp.received()).isEmpty();
         assertThat(platformLookup("userReference", "user-42")).hasSize(2);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.jumiogateway.support.GatewayTestSupport;
+import com.jumiogateway.support.OwnContext;
 import com.jumiogateway.support.PlatformFake;
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
@@ -31,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Platform transaction whose callback never came. No Netverify credentials are configured: Platform rows are polled
  * with the Platform's own credentials.
  */
+@OwnContext
 class PlatformInitiationTest extends GatewayTestSupport {
 
     static final PlatformFake jumio = new PlatformFake();
@@ -271,7 +273,7 @@ class PlatformInitiationTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> "RESOLVED".equals(pendingState(SEED_EXECUTION)));
         assertThat(jdbc.queryForObject("SELECT resolution_source FROM pending_transaction WHERE scan_reference = ?",
                 String.class, SEED_EXECUTION)).isEqualTo("CALLBACK");
-        Thread.sleep(1000);
+        awaitReconciliationIdle();
         assertThat(jumio.requests(PlatformFake.executionPath(SEED_ACCOUNT, SEED_EXECUTION) + "/status")).isEmpty();
     }
 

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.jumiogateway.support.GatewayTestSupport;
 import com.jumiogateway.support.JumioFake;
+import com.jumiogateway.support.OwnContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -37,6 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code ./mvnw -o test -Dtest=ReconciliationBenchmark -Dbench=true [-Dbench.rate=200] [-Dbench.transactions=10000]}
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
+@OwnContext
 class ReconciliationBenchmark extends GatewayTestSupport {
 
     static final JumioFake jumio = new JumioFake();

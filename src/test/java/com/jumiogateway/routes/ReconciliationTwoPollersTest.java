@@ -64,13 +64,7 @@ class ReconciliationTwoPollersTest {
     private static GatewayInstance start(String instanceId, String dbUrl) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("spring.datasource.url", dbUrl);
-        properties.put("gateway.jumio.api-token", JumioFake.TOKEN);
-        properties.put("gateway.jumio.api-secret", JumioFake.SECRET);
-        properties.put("gateway.jumio.user-agent", JumioFake.USER_AGENT);
-        for (String dc : List.of("US", "EU", "SGP")) {
-            properties.put("gateway.jumio.data-centers." + dc + ".netverify-url", jumio.baseUrl());
-            properties.put("gateway.jumio.data-centers." + dc + ".document-retrieval-url", jumio.baseUrl());
-        }
+        properties.putAll(jumio.settings());
         properties.put("gateway.reconciliation.instance-id", instanceId);
         properties.put("gateway.reconciliation.poll-delay-ms", "100");
         properties.put("gateway.reconciliation.schedule-seconds", "1,2,3");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.jumiogateway.support.GatewayTestSupport;
 import com.jumiogateway.support.JumioFake;
+import com.jumiogateway.support.OwnContext;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** No Jumio credentials configured: initiation answers 503 with a clear message and the poller does not poll. */
 @ExtendWith(OutputCaptureExtension.class)
+@OwnContext
 class TransactionInitiationWithoutCredentialsTest extends GatewayTestSupport {
 
     static final JumioFake jumio = new JumioFake();
@@ -39,7 +41,7 @@ class TransactionInitiationWithoutCredentialsTest extends GatewayTestSupport {
     }
 
     @Test
-    void initiationAnswers503AndNothingIsPolled(CapturedOutput logs) throws InterruptedException {
+    void initiationAnswers503AndNothingIsPolled(CapturedOutput logs) {
         jumio.server.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(json(200, "{}")));
 
         HttpResponse<String> initiation = send(apiPostJson(url("/api/transactions"),
@@ -47,7 +49,8 @@ class TransactionInitiationWithoutCredentialsTest extends GatewayTestSupport {
         HttpResponse<String> registration = send(apiPostJson(url("/api/transactions/pending"),
                 "{\"scanReference\":\"0d000000-0000-4000-8000-000000000001\",\"initiatedAt\":\""
                         + Instant.now().minus(Duration.ofHours(2)) + "\"}"));
-        Thread.sleep(1500);
+        // the transaction is long overdue: the poller has looked twice and polled nothing
+        awaitReconciliationIdle();
 
         assertThat(initiation.statusCode()).isEqualTo(503);
         assertThat(readJson(initiation.body()).path("error").asText()).isEqualTo("jumio-not-configured");

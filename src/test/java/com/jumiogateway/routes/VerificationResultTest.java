@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.jumiogateway.support.GatewayTestSupport;
+import com.jumiogateway.support.OwnContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -27,6 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * whose {@code targets} list has been cut down to one log target of the team's own. The gateway's own steps (fraud
  * alert rules, resolving the pending transaction) must still run: they are not part of the team's list.
  */
+@OwnContext
 class VerificationResultTest extends GatewayTestSupport {
 
     static final String SEED_REF = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";

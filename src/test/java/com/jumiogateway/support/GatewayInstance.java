@@ -7,9 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -130,18 +128,7 @@ public final class GatewayInstance implements AutoCloseable {
 
     /** Empties every table but Flyway's: a shared database (PostgreSQL) may hold rows of earlier test classes. */
     public void emptyTables() {
-        JdbcTemplate jdbc = jdbc();
-        List<String> tables = jdbc.execute((java.sql.Connection c) -> {
-            List<String> names = new ArrayList<>();
-            try (java.sql.ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
-                while (rs.next()) {
-                    names.add(rs.getString("TABLE_NAME"));
-                }
-            }
-            return names;
-        });
-        tables.stream().filter(t -> !t.equalsIgnoreCase("flyway_schema_history"))
-                .forEach(t -> jdbc.update("DELETE FROM " + t));
+        GatewayTestSupport.emptyTables(jdbc());
     }
 
     @Override

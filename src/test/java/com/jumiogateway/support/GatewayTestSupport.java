@@ -1,5 +1,6 @@
 package com.jumiogateway.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -29,18 +31,20 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.TestExecutionListeners;
 
 /**
  * Runs the whole service on a random port with the real routes from routes/ and a real database: H2 by default,
  * PostgreSQL when GATEWAY_DB_URL points at one (the second pass of .ci/run). Tests talk to it over HTTP only.
+ * Classes with no settings of their own share one running service (tables are emptied before each test); a class
+ * with its own settings is marked {@link OwnContext}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability(tracing = false)
 @ActiveProfiles("test")
 @Import(GatewayTestSupport.TestDns.class)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@TestExecutionListeners(listeners = QuietWhileCached.class, mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
 public abstract class GatewayTestSupport {
 
     public static final String FORM = "application/x-www-form-urlencoded";
@@ -58,6 +62,9 @@ public abstract class GatewayTestSupport {
 
     @Autowired
     protected JdbcTemplate jdbc;
+
+    @Autowired
+    protected CamelContext camelContext;
 
     @TestConfiguration
     public static class TestDns {
@@ -82,9 +89,14 @@ public abstract class GatewayTestSupport {
         }
     }
 
-    /** Shared databases (the PostgreSQL pass) start every test from empty tables: all but Flyway's history. */
+    /** Every test starts from empty tables: the context (and on PostgreSQL the database) is shared. */
     @BeforeEach
     void emptyTables() {
+        emptyTables(jdbc);
+    }
+
+    /** Empties every table but Flyway's history. */
+    public static void emptyTables(JdbcTemplate jdbc) {
         List<String> tables = jdbc.execute((java.sql.Connection c) -> {
             List<String> names = new java.util.ArrayList<>();
             try (java.sql.ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
@@ -148,9 +160,41 @@ public abstract class GatewayTestSupport {
 
     /** Waits until the worker has stored a result for the scan reference and returns it as served by the API. */
     protected JsonNode awaitResult(String scanReference) {
+        return awaitServed("/api/verifications/" + scanReference);
+    }
+
+    /** Waits until the API serves the path (a stored result) and returns what it serves. */
+    protected JsonNode awaitServed(String path) {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> apiGet("/api/verifications/" + scanReference).statusCode() == 200);
-        return readJson(apiGet("/api/verifications/" + scanReference).body());
+                .until(() -> apiGet(path).statusCode() == 200);
+        return readJson(apiGet(path).body());
+    }
+
+    /**
+     * Posts the same callback twice: the second delivery is only counted (deliveries 2, duplicates 1, inbox outcome
+     * DUPLICATE) and changes nothing else in the result served at {@code resultPath}.
+     */
+    protected void assertSecondDeliveryOnlyCounts(String callbackPath, String body, String resultPath) {
+        assertThat(postFromJumio(callbackPath, body, FORM).statusCode()).isEqualTo(200);
+        JsonNode first = awaitServed(resultPath);
+
+        assertThat(postFromJumio(callbackPath, body, FORM).statusCode()).isEqualTo(200);
+        awaitInboxDrained();
+
+        JsonNode second = readJson(apiGet(resultPath).body());
+        assertThat(second.path("delivery").path("deliveries").asInt()).isEqualTo(2);
+        assertThat(second.path("delivery").path("duplicates").asInt()).isEqualTo(1);
+        assertThat(second.path("delivery").path("lastUpdatedAt")).isEqualTo(first.path("delivery").path("lastUpdatedAt"));
+        assertThat(withoutDelivery(second)).isEqualTo(withoutDelivery(first));
+        assertThat(jdbc.queryForList("SELECT outcome FROM callback_inbox ORDER BY id", String.class))
+                .containsExactly("APPLIED", "DUPLICATE");
+    }
+
+    /** The result without its delivery counters: what a repeated delivery must leave alone. */
+    protected static JsonNode withoutDelivery(JsonNode node) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = node.deepCopy();
+        copy.remove("delivery");
+        return copy;
     }
 
     /** The stored raw callback bodies, oldest first, decoded as the UTF-8 Jumio sends. */
@@ -168,6 +212,38 @@ public abstract class GatewayTestSupport {
     protected void awaitInboxDrained() {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> jdbc.queryForObject(
                 "SELECT COUNT(*) FROM callback_inbox WHERE status IN ('RECEIVED', 'CLAIMED')", Long.class) == 0);
+    }
+
+    /** Waits until the scheduler route has run {@code rounds} more times: see {@link Signals#awaitRounds}. */
+    protected void awaitRounds(String routeId, int rounds) {
+        Signals.awaitRounds(camelContext, routeId, rounds);
+    }
+
+    /** Waits until nothing is queued or being polled at Jumio: see {@link Signals#awaitReconciliationIdle}. */
+    protected void awaitReconciliationIdle() {
+        Signals.awaitReconciliationIdle(camelContext);
+    }
+
+    /** Waits until no callback and no alert waits: see {@link Signals#awaitAlertsSettled}. */
+    protected void awaitAlertsSettled() {
+        Signals.awaitAlertsSettled(jdbc);
+    }
+
+    /**
+     * The sum of the Prometheus samples whose series starts with {@code name} (dots as Micrometer writes them are
+     * read as underscores) and contains every one of {@code labels} (e.g. {@code rule="x"}). Counters live as long as
+     * the context, which classes may share: compare a value before and after, not with an absolute number.
+     */
+    protected double metric(String name, String... labels) {
+        // with the token: a password login would count itself in gateway_api_logins_total
+        HttpResponse<String> scrape = send(HttpRequest.newBuilder(URI.create(url("/actuator/prometheus")))
+                .header("Authorization", "Bearer test-token").GET().build());
+        if (scrape.statusCode() != 200) {
+            throw new IllegalStateException("metrics scrape answered " + scrape.statusCode() + ": " + scrape.body());
+        }
+        String series = name.replace('.', '_');
+        return scrape.body().lines().filter(l -> l.startsWith(series) && java.util.Arrays.stream(labels).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     protected static JsonNode readJson(String text) {

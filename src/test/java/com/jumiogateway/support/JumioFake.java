@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -51,6 +52,22 @@ public final class JumioFake {
         registry.add("gateway.jumio.data-centers.EU.document-retrieval-url", () -> baseUrl() + "/eu");
         registry.add("gateway.jumio.data-centers.SGP.netverify-url", () -> baseUrl() + "/sgp");
         registry.add("gateway.jumio.data-centers.SGP.document-retrieval-url", () -> baseUrl() + "/sgp");
+    }
+
+    /**
+     * The gateway's settings for a {@link GatewayInstance}: these credentials, and this server for every data center
+     * (one base URL; {@link #register} serves EU and SGP under their own paths).
+     */
+    public Map<String, Object> settings() {
+        Map<String, Object> settings = new java.util.LinkedHashMap<>();
+        settings.put("gateway.jumio.api-token", TOKEN);
+        settings.put("gateway.jumio.api-secret", SECRET);
+        settings.put("gateway.jumio.user-agent", USER_AGENT);
+        for (String dataCenter : List.of("US", "EU", "SGP")) {
+            settings.put("gateway.jumio.data-centers." + dataCenter + ".netverify-url", baseUrl());
+            settings.put("gateway.jumio.data-centers." + dataCenter + ".document-retrieval-url", baseUrl());
+        }
+        return settings;
     }
 
     public static String basicAuthorization() {

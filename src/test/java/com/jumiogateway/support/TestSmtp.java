@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A real SMTP server (GreenMail) on a fixed loopback port that a test can stop and start again on the same port.
@@ -51,6 +52,27 @@ public final class TestSmtp {
             server = greenMail;
         }
         return this;
+    }
+
+    /** The gateway's settings for sending through this server (SMTP AUTH, no STARTTLS on loopback). */
+    public Map<String, Object> settings() {
+        return settings(port);
+    }
+
+    /** The same settings for another server on {@code port} (e.g. a {@link SilentSmtp}). */
+    public static Map<String, Object> settings(int port) {
+        Map<String, Object> settings = new java.util.LinkedHashMap<>();
+        settings.put("gateway.alerts.smtp.host", "127.0.0.1");
+        settings.put("gateway.alerts.smtp.port", port);
+        settings.put("gateway.alerts.smtp.starttls", "false");
+        settings.put("gateway.alerts.smtp.username", USERNAME);
+        settings.put("gateway.alerts.smtp.password", PASSWORD);
+        return settings;
+    }
+
+    /** {@link #settings()} for a Spring test's {@code @DynamicPropertySource}. */
+    public void register(DynamicPropertyRegistry registry) {
+        settings().forEach((name, value) -> registry.add(name, () -> value));
     }
 
     /** Stops the server; messages it had received are gone with it. */
