@@ -3,6 +3,7 @@ package com.jumiogateway.documentverification;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.jumiogateway.form.DecodedFormValue;
 import com.jumiogateway.intake.CallbackRequestGuard;
+import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -57,10 +58,10 @@ public class CallbackBodyRedactor {
      */
     public void redactCallbackBody(Exchange exchange) {
         // ISO-8859-1 maps every byte to one char and back, so every byte but the masked digits is stored as received
-        byte[] raw = exchange.getIn().getHeader(CallbackRequestGuard.BODY_HEADER, byte[].class);
+        byte[] raw = exchange.getIn().getHeader(ExchangeNames.CALLBACK_BODY, byte[].class);
         Redaction redaction = redact(raw == null ? null : new String(raw, StandardCharsets.ISO_8859_1));
         byte[] redacted = redaction.body() == null ? raw : redaction.body().getBytes(StandardCharsets.ISO_8859_1);
-        exchange.getIn().setHeader(CallbackRequestGuard.BODY_HEADER, redacted);
+        exchange.getIn().setHeader(ExchangeNames.CALLBACK_BODY, redacted);
         exchange.getIn().setBody(redacted);
         if (redaction.maskedValues() > 0) {
             meters.counter("gateway.intake.masked.values").increment(redaction.maskedValues());

@@ -1,6 +1,5 @@
 package com.jumiogateway.initiation;
 
-import static com.jumiogateway.initiation.TransactionApi.ANSWER_STATUS_PROPERTY;
 import static com.jumiogateway.initiation.TransactionApi.optionalText;
 import static com.jumiogateway.initiation.TransactionApi.positiveInt;
 import static com.jumiogateway.initiation.TransactionApi.reference;
@@ -13,6 +12,7 @@ import com.jumiogateway.reconciliation.JumioApiProperties;
 import com.jumiogateway.reconciliation.PendingTransactions;
 import com.jumiogateway.reconciliation.PendingTransactions.Registration;
 import com.jumiogateway.result.CallbackKind;
+import com.jumiogateway.routing.ExchangeNames;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.Clock;
@@ -81,7 +81,7 @@ public class PendingRegistration {
         Map<String, Object> row = pending.register(new Registration(scanReference, kind,
                 TransactionApi.dataCenter(jumio, request), "REGISTERED", customerInternalReference, userReference,
                 initiatedAt, lifetime));
-        exchange.setProperty(ANSWER_STATUS_PROPERTY, Boolean.TRUE.equals(row.get("created")) ? 201 : 200);
+        exchange.setProperty(ExchangeNames.ANSWER_STATUS, Boolean.TRUE.equals(row.get("created")) ? 201 : 200);
         return TransactionApi.json(mapper, row);
     }
 

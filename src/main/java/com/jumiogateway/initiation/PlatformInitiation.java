@@ -1,6 +1,5 @@
 package com.jumiogateway.initiation;
 
-import static com.jumiogateway.initiation.TransactionApi.ANSWER_STATUS_PROPERTY;
 import static com.jumiogateway.initiation.TransactionApi.optionalText;
 import static com.jumiogateway.initiation.TransactionApi.reference;
 
@@ -21,6 +20,7 @@ import com.jumiogateway.reconciliation.JumioApiProperties.DataCenter;
 import com.jumiogateway.reconciliation.PendingTransactions;
 import com.jumiogateway.reconciliation.PendingTransactions.Registration;
 import com.jumiogateway.result.CallbackKind;
+import com.jumiogateway.routing.ExchangeNames;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -124,7 +124,7 @@ public class PlatformInitiation {
         Map<String, Object> row = pending.register(new Registration(executionId, CallbackKind.PLATFORM, dataCenter(),
                 "INITIATED", request.customerInternalReference(), request.userReference(), clock.instant(),
                 request.lifetime()));
-        exchange.setProperty(ANSWER_STATUS_PROPERTY, 201);
+        exchange.setProperty(ExchangeNames.ANSWER_STATUS, 201);
         log.info("Initiated Jumio Platform workflow execution {} ({} account)", executionId,
                 sent.created() ? "new" : "existing");
         return mapper.writeValueAsString(answer(reply, accountId, sent.created(), executionId, request.lifetime(), row));

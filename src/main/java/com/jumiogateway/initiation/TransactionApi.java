@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jumiogateway.api.BadRequestException;
-import com.jumiogateway.reconciliation.JumioApiProperties;
 import com.jumiogateway.reconciliation.JumioApiProperties.DataCenter;
+import com.jumiogateway.reconciliation.JumioApiProperties;
+import com.jumiogateway.routing.ExchangeNames;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,8 +23,6 @@ import org.springframework.util.StringUtils;
  */
 final class TransactionApi {
 
-    /** Exchange property: the status of a successful answer (201 created, 200 known already). */
-    static final String ANSWER_STATUS_PROPERTY = "AnswerStatus";
     static final int MAX_REFERENCE = 100;
     /** Jumio's token lifetime bounds, in minutes. */
     static final int MIN_LIFETIME = 5;

@@ -1,6 +1,5 @@
 package com.jumiogateway.initiation;
 
-import static com.jumiogateway.initiation.TransactionApi.ANSWER_STATUS_PROPERTY;
 import static com.jumiogateway.initiation.TransactionApi.MAX_REFERENCE;
 import static com.jumiogateway.initiation.TransactionApi.lifetime;
 import static com.jumiogateway.initiation.TransactionApi.optionalText;
@@ -19,6 +18,7 @@ import com.jumiogateway.reconciliation.JumioApiProperties.DataCenter;
 import com.jumiogateway.reconciliation.PendingTransactions;
 import com.jumiogateway.reconciliation.PendingTransactions.Registration;
 import com.jumiogateway.result.CallbackKind;
+import com.jumiogateway.routing.ExchangeNames;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,7 +40,12 @@ import org.springframework.util.StringUtils;
 @Component("v4Initiation")
 public class V4Initiation {
 
-    public static final String BASE_URL_PROPERTY = "JumioBaseUrl";
+    // what initiation() reads from the request and initiated() records: exchange properties between the two calls
+    private static final String DATA_CENTER = "InitiationDataCenter";
+    private static final String LIFETIME = "InitiationLifetime";
+    private static final String CUSTOMER_INTERNAL_REFERENCE = "InitiationCustomerInternalReference";
+    private static final String USER_REFERENCE = "InitiationUserReference";
+
     private static final Logger log = LoggerFactory.getLogger(V4Initiation.class);
     private static final Pattern SCAN_REFERENCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern ALPHA3 = Pattern.compile("[A-Z]{3}");
@@ -98,11 +103,11 @@ public class V4Initiation {
         int lifetime = lifetime(request.has("tokenLifetimeInMinutes") ? positiveInt(request, "tokenLifetimeInMinutes")
                 : defaults.getTokenLifetimeMinutes(), "tokenLifetimeInMinutes");
         v4.put("tokenLifetimeInMinutes", lifetime);
-        exchange.setProperty(BASE_URL_PROPERTY, baseUrl(jumio.urls(dataCenter).getNetverifyUrl()));
-        exchange.setProperty("InitiationDataCenter", dataCenter);
-        exchange.setProperty("InitiationLifetime", lifetime);
-        exchange.setProperty("InitiationCustomerInternalReference", customerInternalReference);
-        exchange.setProperty("InitiationUserReference", userReference);
+        exchange.setProperty(ExchangeNames.JUMIO_BASE_URL, baseUrl(jumio.urls(dataCenter).getNetverifyUrl()));
+        exchange.setProperty(DATA_CENTER, dataCenter);
+        exchange.setProperty(LIFETIME, lifetime);
+        exchange.setProperty(CUSTOMER_INTERNAL_REFERENCE, customerInternalReference);
+        exchange.setProperty(USER_REFERENCE, userReference);
         return json(v4);
     }
 
@@ -119,11 +124,11 @@ public class V4Initiation {
         if (transactionReference == null || redirectUrl == null || !SCAN_REFERENCE.matcher(transactionReference).matches()) {
             throw JumioRefusals.badAnswer("Jumio's initiation answer has no usable transactionReference or redirectUrl");
         }
-        DataCenter dataCenter = exchange.getProperty("InitiationDataCenter", DataCenter.class);
-        int lifetime = exchange.getProperty("InitiationLifetime", Integer.class);
+        DataCenter dataCenter = exchange.getProperty(DATA_CENTER, DataCenter.class);
+        int lifetime = exchange.getProperty(LIFETIME, Integer.class);
         Map<String, Object> row = pending.register(new Registration(transactionReference, CallbackKind.NETVERIFY,
-                dataCenter, "INITIATED", exchange.getProperty("InitiationCustomerInternalReference", String.class),
-                exchange.getProperty("InitiationUserReference", String.class), clock.instant(), lifetime));
+                dataCenter, "INITIATED", exchange.getProperty(CUSTOMER_INTERNAL_REFERENCE, String.class),
+                exchange.getProperty(USER_REFERENCE, String.class), clock.instant(), lifetime));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("transactionReference", transactionReference);
         result.put("redirectUrl", redirectUrl);
@@ -131,7 +136,7 @@ public class V4Initiation {
         result.put("dataCenter", dataCenter.name());
         result.put("tokenLifetimeInMinutes", lifetime);
         result.put("pending", row);
-        exchange.setProperty(ANSWER_STATUS_PROPERTY, 201);
+        exchange.setProperty(ExchangeNames.ANSWER_STATUS, 201);
         log.info("Initiated Jumio transaction {} ({})", transactionReference, dataCenter);
         return json(result);
     }

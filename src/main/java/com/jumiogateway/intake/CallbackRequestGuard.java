@@ -13,8 +13,6 @@ import org.springframework.stereotype.Component;
 @Component("callbackRequestGuard")
 public class CallbackRequestGuard {
 
-    /** Kept for SensitiveNumberMasker, which another change of issue 11 splits; new code uses ExchangeNames. */
-    public static final String BODY_HEADER = ExchangeNames.CALLBACK_BODY;
 
     private final IntakeProperties properties;
     private final MeterRegistry meters;

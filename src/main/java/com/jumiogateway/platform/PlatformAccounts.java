@@ -4,6 +4,7 @@ import com.jumiogateway.reconciliation.PendingTransaction;
 import com.jumiogateway.reconciliation.PendingTransactions;
 import com.jumiogateway.result.CallbackKind;
 import com.jumiogateway.result.VerificationResult;
+import com.jumiogateway.routing.ExchangeNames;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
@@ -75,7 +76,7 @@ public class PlatformAccounts {
     }
 
     /** Route step of the poller: the account id of the claimed workflow execution (for the retrieval URLs). */
-    public String accountOfExecution(@ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+    public String accountOfExecution(@ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         List<String> ids = jdbc.queryForList("SELECT account_id FROM platform_execution WHERE workflow_execution_id = ?",
                 String.class, row.scanReference());
         if (ids.isEmpty()) {

@@ -1,5 +1,6 @@
 package com.jumiogateway.platform;
 
+import com.jumiogateway.routing.ExchangeNames;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +54,7 @@ public class PlatformApi {
      * Route step of the poller: GETs exchange property RetrievalUrl and leaves Jumio's answer as the body and
      * CamelHttpResponseCode, like the http component the Netverify retrieval uses.
      */
-    public void retrieve(@ExchangeProperty("RetrievalUrl") String url, Exchange exchange)
+    public void retrieve(@ExchangeProperty(ExchangeNames.RETRIEVAL_URL) String url, Exchange exchange)
             throws IOException, InterruptedException {
         Answer answer = get(url);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());

@@ -1,9 +1,9 @@
 package com.jumiogateway.platform;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jumiogateway.enrich.CountryNames;
+import com.jumiogateway.form.JumioValues;
 import com.jumiogateway.reconciliation.PendingTransaction;
 import com.jumiogateway.reconciliation.PendingTransactions;
 import com.jumiogateway.reconciliation.RetrievalResponses;
@@ -13,10 +13,9 @@ import com.jumiogateway.result.InvalidCallbackException;
 import com.jumiogateway.result.RejectReason;
 import com.jumiogateway.result.ResultSource;
 import com.jumiogateway.result.VerificationResult;
+import com.jumiogateway.routing.ExchangeNames;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,11 +34,6 @@ import org.apache.camel.ExchangeProperty;
  */
 public class PlatformResults {
 
-    public static final String NOTICE_PROPERTY = "PlatformNotice";
-    /** The poller's workflow execution status (read by {@link #status(String, PendingTransaction)}). */
-    private static final String STATUS_PROPERTY = RetrievalResponses.STATUS_PROPERTY;
-    /** The poller's account id of the claimed workflow execution. */
-    public static final String ACCOUNT_PROPERTY = "PlatformAccountId";
     /** The workflow execution status with a result to fetch. */
     private static final String PROCESSED = "PROCESSED";
     /** Statuses of a finished workflow execution without a result to fetch. Any other (INITIATED, ACQUIRED, or one
@@ -96,14 +90,14 @@ public class PlatformResults {
      * Route predicate: the status is PROCESSED (fetch the details). The status is the callback notice's, or the
      * poller's (exchange property JumioStatus) when there is no notice.
      */
-    public boolean processed(@ExchangeProperty(NOTICE_PROPERTY) Notice notice,
-                             @ExchangeProperty(STATUS_PROPERTY) String polledStatus) {
+    public boolean processed(@ExchangeProperty(ExchangeNames.PLATFORM_NOTICE) Notice notice,
+                             @ExchangeProperty(ExchangeNames.JUMIO_STATUS) String polledStatus) {
         return PROCESSED.equals(statusOf(notice, polledStatus));
     }
 
     /** Route predicate: SESSION_EXPIRED or TOKEN_EXPIRED (record without fetching); the status as for processed. */
-    public boolean expired(@ExchangeProperty(NOTICE_PROPERTY) Notice notice,
-                           @ExchangeProperty(STATUS_PROPERTY) String polledStatus) {
+    public boolean expired(@ExchangeProperty(ExchangeNames.PLATFORM_NOTICE) Notice notice,
+                           @ExchangeProperty(ExchangeNames.JUMIO_STATUS) String polledStatus) {
         return EXPIRED.contains(statusOf(notice, polledStatus));
     }
 
@@ -111,18 +105,18 @@ public class PlatformResults {
         return notice != null ? notice.status() : polledStatus;
     }
 
-    public String detailsUrl(@ExchangeProperty(NOTICE_PROPERTY) Notice notice) {
+    public String detailsUrl(@ExchangeProperty(ExchangeNames.PLATFORM_NOTICE) Notice notice) {
         return executionUrl(notice.accountId(), notice.workflowExecutionId());
     }
 
     /** The details fetched for a callback: event time is callbackSentAt, so an older callback is STALE. */
-    public VerificationResult fromCallback(@Body String details, @ExchangeProperty(NOTICE_PROPERTY) Notice notice) {
+    public VerificationResult fromCallback(@Body String details, @ExchangeProperty(ExchangeNames.PLATFORM_NOTICE) Notice notice) {
         return map(details, notice.workflowExecutionId(), notice.accountId(), notice.userReference(),
                 notice.definitionKey(), notice.callbackSentAt(), ResultSource.CALLBACK);
     }
 
     /** An expired session: recorded as it is, nothing to fetch. */
-    public VerificationResult expiredFromCallback(@ExchangeProperty(NOTICE_PROPERTY) Notice notice) {
+    public VerificationResult expiredFromCallback(@ExchangeProperty(ExchangeNames.PLATFORM_NOTICE) Notice notice) {
         return expiredResult(notice.workflowExecutionId(), notice.accountId(), notice.userReference(),
                 notice.definitionKey(), notice.status(), notice.callbackSentAt(), ResultSource.CALLBACK);
     }
@@ -134,18 +128,18 @@ public class PlatformResults {
                 + id(workflowExecutionId, "workflow execution id");
     }
 
-    public String pollStatusUrl(@ExchangeProperty(ACCOUNT_PROPERTY) String accountId,
-                                @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+    public String pollStatusUrl(@ExchangeProperty(ExchangeNames.PLATFORM_ACCOUNT_ID) String accountId,
+                                @ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         return executionUrl(accountId, row.scanReference()) + "/status";
     }
 
-    public String pollDetailsUrl(@ExchangeProperty(ACCOUNT_PROPERTY) String accountId,
-                                 @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+    public String pollDetailsUrl(@ExchangeProperty(ExchangeNames.PLATFORM_ACCOUNT_ID) String accountId,
+                                 @ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         return executionUrl(accountId, row.scanReference());
     }
 
     /** Status of {@code {account{id}, workflowExecution{id, status}}} (a top-level status is accepted too). */
-    public String status(@Body String payload, @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+    public String status(@Body String payload, @ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         JsonNode root = object(payload, "Platform status");
         JsonNode execution = root.path("workflowExecution");
         String id = text(execution, "id");
@@ -163,17 +157,17 @@ public class PlatformResults {
     }
 
     /** Details found by polling: event time is the execution's completion time (or now when Jumio sent none). */
-    public VerificationResult fromRetrieval(@Body String details, @ExchangeProperty(ACCOUNT_PROPERTY) String accountId,
-                                           @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+    public VerificationResult fromRetrieval(@Body String details, @ExchangeProperty(ExchangeNames.PLATFORM_ACCOUNT_ID) String accountId,
+                                           @ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         JsonNode root = object(details, "Platform workflow execution details");
         String completedAt = text(root, "completedAt");
         Instant eventTime = completedAt != null ? instant(completedAt, "completedAt") : clock.instant();
         return map(details, row.scanReference(), accountId, row.userReference(), null, eventTime, ResultSource.RETRIEVAL);
     }
 
-    public VerificationResult expiredFromRetrieval(@ExchangeProperty(ACCOUNT_PROPERTY) String accountId,
-                                                  @ExchangeProperty(STATUS_PROPERTY) String status,
-                                                  @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+    public VerificationResult expiredFromRetrieval(@ExchangeProperty(ExchangeNames.PLATFORM_ACCOUNT_ID) String accountId,
+                                                  @ExchangeProperty(ExchangeNames.JUMIO_STATUS) String status,
+                                                  @ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         return expiredResult(row.scanReference(), accountId, row.userReference(), null, status, clock.instant(),
                 ResultSource.RETRIEVAL);
     }
@@ -316,19 +310,7 @@ public class PlatformResults {
     }
 
     private JsonNode object(String payload, String what) {
-        if (payload == null || payload.isBlank()) {
-            throw new InvalidCallbackException(what + " is empty");
-        }
-        try {
-            JsonNode node = mapper.readTree(payload);
-            if (node == null || !node.isObject()) {
-                throw new InvalidCallbackException(what + " is not a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            // Jackson's message may quote the payload: not passed on
-            throw new InvalidCallbackException(what + " is not valid JSON");
-        }
+        return JumioValues.readObject(mapper, payload, what);
     }
 
     private static String id(String value, String name) {
@@ -353,14 +335,6 @@ public class PlatformResults {
     }
 
     private static Instant instant(String value, String name) {
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(value + "Z");
-            } catch (DateTimeParseException again) {
-                throw new InvalidCallbackException("Platform field '" + name + "' is not a timestamp");
-            }
-        }
+        return JumioValues.timestamp(value, "Platform field '" + name + "' is not a timestamp");
     }
 }

@@ -1,6 +1,7 @@
 package com.jumiogateway.reconciliation;
 
 import com.jumiogateway.alert.AlertOutbox;
+import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -58,7 +59,7 @@ public class OperationsAlerts {
                 "A retrieval request succeeded: reconciliation of missed callbacks has resumed on every instance.");
     }
 
-    public Map<String, Object> unresolved(@ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+    public Map<String, Object> unresolved(@ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         int attempts = row.attempts() + 1;
         Map<String, Object> alert = alert("reconciliation-unresolved", row.scanReference(),
                 "Jumio transaction " + row.scanReference() + " unresolved after " + attempts + " attempts",

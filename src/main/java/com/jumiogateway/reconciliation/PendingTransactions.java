@@ -1,11 +1,15 @@
 package com.jumiogateway.reconciliation;
 
-import com.jumiogateway.routing.ExchangeNames;
 import com.jumiogateway.api.BadRequestException;
+import com.jumiogateway.claims.ClaimQueue;
+import com.jumiogateway.claims.ClaimTable;
+import com.jumiogateway.claims.InstanceIdentity;
+import com.jumiogateway.logging.LogText;
 import com.jumiogateway.reconciliation.JumioApiProperties.DataCenter;
 import com.jumiogateway.result.CallbackKind;
 import com.jumiogateway.result.Decision;
 import com.jumiogateway.result.VerificationResult;
+import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,10 +27,6 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import com.jumiogateway.claims.ClaimQueue;
-import com.jumiogateway.claims.ClaimTable;
-import com.jumiogateway.claims.InstanceIdentity;
-import com.jumiogateway.logging.LogText;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -41,8 +41,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class PendingTransactions implements ClaimQueue {
 
-    /** Kept for the classes another change of issue 11 moves; new code uses ExchangeNames. */
-    public static final String ROW_PROPERTY = ExchangeNames.PENDING_TRANSACTION;
     private static final Logger log = LoggerFactory.getLogger(PendingTransactions.class);
     private static final String COLUMNS = "scan_reference, kind, data_center, customer_internal_reference,"
             + " user_reference, initiated_at, token_lifetime_minutes, overdue_at, attempts, consecutive_errors, next_poll_at";

@@ -1,6 +1,7 @@
 package com.jumiogateway.reconciliation;
 
 import com.jumiogateway.result.CallbackKind;
+import com.jumiogateway.routing.ExchangeNames;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
@@ -17,11 +18,11 @@ public class RetrievalEndpoints {
         this.jumio = jumio;
     }
 
-    public String statusUrl(@ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+    public String statusUrl(@ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         return base(row) + row.statusPath();
     }
 
-    public String dataUrl(@ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+    public String dataUrl(@ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         return base(row) + row.dataPath();
     }
 

@@ -1,12 +1,13 @@
 package com.jumiogateway.reconciliation;
 
-import com.jumiogateway.form.JumioValues;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jumiogateway.form.JumioValues;
 import com.jumiogateway.result.Decision;
 import com.jumiogateway.result.InvalidCallbackException;
 import com.jumiogateway.result.ResultSource;
 import com.jumiogateway.result.VerificationResult;
+import com.jumiogateway.routing.ExchangeNames;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,8 +21,6 @@ import org.springframework.stereotype.Component;
 @Component("retrievalResponses")
 public class RetrievalResponses {
 
-    /** Exchange property: the status {@link #status} read (set by the route). */
-    public static final String STATUS_PROPERTY = "JumioStatus";
 
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -32,7 +31,7 @@ public class RetrievalResponses {
     }
 
     /** The status of {@code {timestamp, scanReference, status}}: PENDING, DONE, FAILED (anything else as sent). */
-    public String status(@Body String payload, @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+    public String status(@Body String payload, @ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         JsonNode root = JumioValues.readAnswer(mapper, payload, "Retrieval status", row.scanReference());
         String status = NetverifyRetrievalMapper.text(root, "status");
         if (status == null) {
@@ -44,12 +43,12 @@ public class RetrievalResponses {
     // --- the transaction's status: interpreted here only (PENDING, or one Jumio adds later, is not final) ---------
 
     /** Route predicate: the status is DONE, the data can be fetched (once). */
-    public boolean done(@ExchangeProperty(STATUS_PROPERTY) String status) {
+    public boolean done(@ExchangeProperty(ExchangeNames.JUMIO_STATUS) String status) {
         return "DONE".equals(status);
     }
 
     /** Route predicate: the status is FAILED, there is no data: recorded as a FAILED result. */
-    public boolean failed(@ExchangeProperty(STATUS_PROPERTY) String status) {
+    public boolean failed(@ExchangeProperty(ExchangeNames.JUMIO_STATUS) String status) {
         return "FAILED".equals(status);
     }
 
@@ -65,7 +64,7 @@ public class RetrievalResponses {
      * the fan-out like any result, so the API shows it and the pending row is recorded FAILED.
      */
     public VerificationResult failedResult(@Body String statusPayload,
-                                           @ExchangeProperty(PendingTransactions.ROW_PROPERTY) PendingTransaction row) {
+                                           @ExchangeProperty(ExchangeNames.PENDING_TRANSACTION) PendingTransaction row) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("retrievalStatus", "FAILED");
         details.put("dataCenter", row.dataCenter().name());

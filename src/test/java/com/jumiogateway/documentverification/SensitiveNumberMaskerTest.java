@@ -2,7 +2,7 @@ package com.jumiogateway.documentverification;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.jumiogateway.intake.CallbackRequestGuard;
+import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -308,12 +308,12 @@ class SensitiveNumberMaskerTest {
         CallbackBodyRedactor routed = new CallbackBodyRedactor(masker, meters);
         String body = callback(REF, TIMESTAMP, doneTransaction(), creditCardDocument(PAN));
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.getIn().setHeader(CallbackRequestGuard.BODY_HEADER, body);
+        exchange.getIn().setHeader(ExchangeNames.CALLBACK_BODY, body);
         exchange.getIn().setBody(body.getBytes(StandardCharsets.UTF_8));
 
         routed.redactCallbackBody(exchange);
 
-        assertThat(exchange.getIn().getHeader(CallbackRequestGuard.BODY_HEADER, String.class))
+        assertThat(exchange.getIn().getHeader(ExchangeNames.CALLBACK_BODY, String.class))
                 .isEqualTo(body.replace(PAN, "****9855"));
         assertThat(exchange.getIn().getBody(String.class)).isEqualTo(body.replace(PAN, "****9855"));
         assertThat(meters.counter("gateway.intake.masked.values").count()).isEqualTo(1.0);
