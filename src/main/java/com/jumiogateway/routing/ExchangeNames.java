@@ -75,7 +75,7 @@ public final class ExchangeNames {
 
     /** Property: HTTP status the API answers with (and the error configuration uses); set by the initiation beans. */
     public static final String ANSWER_STATUS = "AnswerStatus";
-    /** Property: base URL of the Jumio data center the transaction is initiated at; set by TransactionRequests. */
+    /** Property: base URL of the Jumio data center the transaction is initiated at; set by V4Initiation. */
     public static final String JUMIO_BASE_URL = "JumioBaseUrl";
     /** Property: the full Jumio initiation URL; set by initiate-transaction. */
     public static final String JUMIO_INITIATE_URL = "JumioInitiateUrl";
