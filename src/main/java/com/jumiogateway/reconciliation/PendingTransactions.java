@@ -391,7 +391,7 @@ public class PendingTransactions implements ClaimQueue {
                           @ExchangeProperty(ExchangeNames.JUMIO_STATUS) String jumioStatus) {
         claims.forget(row.scanReference());
         Instant now = clock.instant();
-        State state = State.of("FAILED".equals(jumioStatus));
+        State state = State.of(RetrievalResponses.isFailed(jumioStatus));
         meters.counter("gateway.reconciliation.polls", "outcome", String.valueOf(jumioStatus)).increment();
         jdbc.update("UPDATE pending_transaction SET attempts = attempts + 1, consecutive_errors = 0, last_polled_at = ?,"
                         + " last_polled_by = ?, last_status = ?, last_error = NULL, claimed_by = NULL, claimed_until = NULL,"

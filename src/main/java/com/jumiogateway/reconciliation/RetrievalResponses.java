@@ -49,6 +49,11 @@ public class RetrievalResponses {
 
     /** Route predicate: the status is FAILED, there is no data: recorded as a FAILED result. */
     public boolean failed(@ExchangeProperty(ExchangeNames.JUMIO_STATUS) String status) {
+        return isFailed(status);
+    }
+
+    /** The same rule for Java: a FAILED transaction is recorded as failed, not as resolved. */
+    static boolean isFailed(String status) {
         return "FAILED".equals(status);
     }
 

@@ -33,6 +33,19 @@ class RouteDefinitionsTest extends GatewayTestSupport {
     @Autowired
     CamelContext camel;
 
+    /** The schema shipped in camel-yaml-dsl, read once: it is large, and reading it per file cost 1.5 s each. */
+    private static JsonSchema schema;
+
+    private static synchronized JsonSchema camelYamlDslSchema() throws IOException {
+        if (schema == null) {
+            try (InputStream in = CamelContext.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+                assertThat(in).as("schema shipped in camel-yaml-dsl").isNotNull();
+                schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
+            }
+        }
+        return schema;
+    }
+
     static Stream<Path> routeFiles() throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(Path.of("routes"))) {
@@ -45,14 +58,9 @@ class RouteDefinitionsTest extends GatewayTestSupport {
     @ParameterizedTest
     @MethodSource("routeFiles")
     void routeFileMatchesTheCamelYamlDslSchema(Path file) throws IOException {
-        JsonSchema schema;
-        try (InputStream in = CamelContext.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
-            assertThat(in).as("schema shipped in camel-yaml-dsl").isNotNull();
-            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
-        }
         JsonNode routes = yaml.readTree(file.toFile());
 
-        Set<ValidationMessage> problems = schema.validate(routes);
+        Set<ValidationMessage> problems = camelYamlDslSchema().validate(routes);
 
         assertThat(problems).as(file + " against schema/camelYamlDsl.json").isEmpty();
     }
