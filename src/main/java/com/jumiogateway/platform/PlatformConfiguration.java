@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jumiogateway.enrich.CountryNames;
 import com.jumiogateway.reconciliation.JumioApiProperties;
 import com.jumiogateway.reconciliation.PlatformPolling;
-import com.jumiogateway.result.VerificationResultStore;
+import com.jumiogateway.store.VerificationResultStore;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.jumiogateway.api.BadRequestException;
-import com.jumiogateway.result.VerificationResultStore;
+import com.jumiogateway.store.VerificationResultStore;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.camel.Header;

@@ -1,7 +1,10 @@
-package com.jumiogateway.result;
+package com.jumiogateway.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jumiogateway.result.CallbackKind;
+import com.jumiogateway.result.VerificationResult;
+import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,7 +47,7 @@ public class VerificationResultStore {
     }
 
     /** Route step: stores the result in the body; returns the outcome (APPLIED, DUPLICATE or STALE). */
-    public String store(@Body VerificationResult result, @Header("CallbackInboxId") Long inboxId) {
+    public String store(@Body VerificationResult result, @Header(ExchangeNames.CALLBACK_INBOX_ID) Long inboxId) {
         String json = toJson(result);
         String hash = sha256(toJson(result.details()) + "|" + result.status());
         Outcome outcome;
@@ -111,7 +114,7 @@ public class VerificationResultStore {
     }
 
     /** Like {@link #findJson}, for results of one kind only (a {@link CallbackKind} name): null when unknown or of another kind. */
-    public String findJsonOfKind(@Header("scanReference") String scanReference, @Header("ResultKind") String kind) {
+    public String findJsonOfKind(@Header("scanReference") String scanReference, @Header(ExchangeNames.RESULT_KIND) String kind) {
         return toApiJson(jdbc.queryForList("SELECT result_json, deliveries, duplicates, stale_deliveries,"
                 + " created_at, updated_at FROM verification_result WHERE scan_reference = ? AND kind = ?",
                 scanReference, kind));
