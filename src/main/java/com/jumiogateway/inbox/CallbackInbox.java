@@ -1,5 +1,13 @@
 package com.jumiogateway.inbox;
 
+import com.jumiogateway.api.BadRequestException;
+import com.jumiogateway.claims.ClaimHeartbeat;
+import com.jumiogateway.claims.ClaimQueue;
+import com.jumiogateway.claims.ClaimTable;
+import com.jumiogateway.claims.DatabaseErrors;
+import com.jumiogateway.claims.InstanceIdentity;
+import com.jumiogateway.intake.CallbackRefusedException;
+import com.jumiogateway.logging.LogText;
 import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.ResultSet;
@@ -17,13 +25,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import com.jumiogateway.api.BadRequestException;
-import com.jumiogateway.claims.ClaimHeartbeat;
-import com.jumiogateway.claims.ClaimQueue;
-import com.jumiogateway.claims.DatabaseErrors;
-import com.jumiogateway.claims.ClaimTable;
-import com.jumiogateway.claims.InstanceIdentity;
-import com.jumiogateway.logging.LogText;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -79,7 +80,7 @@ public class CallbackInbox implements ClaimQueue {
                       @Header(ExchangeNames.CALLBACK_BODY) byte[] body) {
         try {
             writer.write(kind, sourceAddress, contentType, body);
-        } catch (com.jumiogateway.intake.CallbackRefusedException e) {
+        } catch (CallbackRefusedException e) {
             // the database refused this callback's own values (its neighbours in the batch were stored): 422
             meters.counter("gateway.callbacks.refused", "reason", e.getReason()).increment();
             throw e;

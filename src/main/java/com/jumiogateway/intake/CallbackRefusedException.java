@@ -1,17 +1,17 @@
 package com.jumiogateway.intake;
 
-/** A callback request refused before it is stored; the status and reason go back to the caller. */
-public class CallbackRefusedException extends RuntimeException {
+import com.jumiogateway.api.ApiProblem;
 
-    private final int status;
-    private final String reason;
+/**
+ * A callback request refused before it is stored; the status and reason go back to the caller. An ApiProblem, so the
+ * same http-errors clause answers it as every other refused request.
+ */
+public class CallbackRefusedException extends ApiProblem {
 
     public CallbackRefusedException(int status, String reason, String message) {
-        super(message);
-        this.status = status;
-        this.reason = reason;
+        super(status, reason, message);
     }
 
-    public int getStatus() { return status; }
-    public String getReason() { return reason; }
+    /** The reason code of the refusal (the answer's "error"; also the tag of the refusal counter). */
+    public String getReason() { return getError(); }
 }
