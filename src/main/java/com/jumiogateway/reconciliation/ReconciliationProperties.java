@@ -31,8 +31,8 @@ public class ReconciliationProperties {
     private int dailyRetryDays = 7;
     /** Ceiling of requests per second to Jumio's Retrieval API across the whole service. */
     private double maxRequestsPerSecond = 2.0;
-    /** Number of instances sharing the ceiling: each instance allows max-requests-per-second / instances. */
-    private int instances = 1;
+    /** How late a granted request may start; later, it asks again (the ceiling keeps this much slack). */
+    private Duration rateLimitTolerance = Duration.ofMillis(20);
     /** First wait after a 5xx, timeout or refused connection; doubles per consecutive error. */
     private Duration errorBackoff = Duration.ofMinutes(2);
     /** Longest wait after consecutive errors. */
@@ -40,18 +40,13 @@ public class ReconciliationProperties {
     /** While Jumio refuses our credentials (401/403): one probe request per this interval across the service. */
     private Duration credentialsProbeInterval = Duration.ofMinutes(10);
 
-    /** Requests per second this instance may send. */
-    public double perInstanceRate() {
-        return maxRequestsPerSecond / Math.max(1, instances);
-    }
-
     /**
-     * Rows claimed per poll: never more than this instance can poll (two requests each) within a quarter of the
+     * Rows claimed per poll: never more than the fleet's ceiling allows (two requests each) within a quarter of the
      * claim lease. A claimed row waits behind at most one queued batch plus its own, so it is polled within half
      * the lease, long before another instance could take it over.
      */
     public int effectiveBatchSize() {
-        long byRate = (long) Math.floor(perInstanceRate() * claimLease.toSeconds() / 4.0 / 2.0);
+        long byRate = (long) Math.floor(maxRequestsPerSecond * claimLease.toSeconds() / 4.0 / 2.0);
         return (int) Math.max(1, Math.min(batchSize, byRate));
     }
 
@@ -77,8 +72,8 @@ public class ReconciliationProperties {
     public void setDailyRetryDays(int dailyRetryDays) { this.dailyRetryDays = dailyRetryDays; }
     public double getMaxRequestsPerSecond() { return maxRequestsPerSecond; }
     public void setMaxRequestsPerSecond(double maxRequestsPerSecond) { this.maxRequestsPerSecond = maxRequestsPerSecond; }
-    public int getInstances() { return instances; }
-    public void setInstances(int instances) { this.instances = instances; }
+    public Duration getRateLimitTolerance() { return rateLimitTolerance; }
+    public void setRateLimitTolerance(Duration rateLimitTolerance) { this.rateLimitTolerance = rateLimitTolerance; }
     public Duration getErrorBackoff() { return errorBackoff; }
     public void setErrorBackoff(Duration errorBackoff) { this.errorBackoff = errorBackoff; }
     public Duration getMaxErrorBackoff() { return maxErrorBackoff; }

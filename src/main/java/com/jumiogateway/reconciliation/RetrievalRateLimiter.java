@@ -3,105 +3,131 @@ package com.jumiogateway.reconciliation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The request ceiling of this instance: its share of the service-wide ceiling
- * (gateway.reconciliation.max-requests-per-second / gateway.reconciliation.instances). Every request to Jumio's
- * Retrieval API (status and data) takes a permit first.
+ * The request ceiling of the whole fleet (gateway.reconciliation.max-requests-per-second), however many instances
+ * share the database. Every request to Jumio's Retrieval API (status and data) takes a start time first.
  *
- * <p>Requests start evenly paced, 1/rate apart. Time lost to a short stall (a pause, the end of a batch: up to
- * {@value #CATCH_UP_MILLIS} ms) is made up afterwards at no more than twice the pace. Whatever happens, in any window
- * of one second (1/rate seconds when the rate is below one) at most rate requests start: the ceiling is reached on
- * average and never exceeded.
+ * <p>Start times are handed out from one row ({@code rate_limit}), locked for the moment it takes to read and move
+ * it: each grant is at least {@link Pacing#spacingMicros()} after the previous one, whichever instance asked. A
+ * request that wakes up later than its start time plus the tolerance (a pause, a busy machine) gives the time up and
+ * asks again. So any {@code n + 1} starts span at least one window: in any window of one second (1/rate seconds when
+ * the rate is below one) at most rate requests start, across the fleet. Instances are served in the order they ask,
+ * so none starves; an instance alone gets the whole ceiling, less the tolerance (about 2 %).
  */
 @Component("retrievalRateLimiter")
 public class RetrievalRateLimiter {
 
-    /** Lost time made up after a stall. */
-    static final long CATCH_UP_MILLIS = 100;
+    static final String LIMITER = "jumio-retrieval";
 
-    private final long windowNanos;
-    private final long spacingNanos;
-    private final long minSpacingNanos;
-    private final long toleranceNanos;
-    private final long[] starts;
-    private final double rate;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate ownTransaction;
+    private final Pacing pacing;
     private final Timer waits;
     private final Counter requests;
-    private int oldest;
-    private int granted;
-    private long last = Long.MIN_VALUE / 4;
-    /** When the next request would start if every one so far had started exactly on pace. */
-    private long onPace = Long.MIN_VALUE / 4;
+    private final Counter missed;
 
-    public RetrievalRateLimiter(ReconciliationProperties properties, MeterRegistry meters) {
-        this.rate = properties.perInstanceRate();
-        if (!(rate > 0)) {
-            throw new IllegalArgumentException("gateway.reconciliation.max-requests-per-second must be positive");
-        }
-        double windowSeconds = Math.max(1.0, 1.0 / rate);
-        this.windowNanos = (long) Math.ceil(windowSeconds * 1e9);
-        this.starts = new long[(int) Math.max(1, Math.floor(rate * windowSeconds + 1e-9))];
-        this.spacingNanos = (long) Math.ceil(1e9 / rate);
-        this.minSpacingNanos = spacingNanos / 2;
-        this.toleranceNanos = TimeUnit.MILLISECONDS.toNanos(CATCH_UP_MILLIS);
+    public RetrievalRateLimiter(ReconciliationProperties properties, JdbcTemplate jdbc,
+            PlatformTransactionManager transactions, MeterRegistry meters) {
+        this.pacing = Pacing.of(properties.getMaxRequestsPerSecond(), properties.getRateLimitTolerance());
+        this.jdbc = jdbc;
+        // a grant commits at once, whatever the caller's transaction does: the row is held for microseconds
+        this.ownTransaction = new TransactionTemplate(transactions);
+        ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.waits = Timer.builder("gateway.reconciliation.rate-limit.wait").register(meters);
         this.requests = meters.counter("gateway.reconciliation.requests");
+        this.missed = meters.counter("gateway.reconciliation.rate-limit.missed");
     }
 
     /** Blocks until this instance may send its next request. */
     public void acquire() {
-        acquireSlot();
+        acquireStart();
     }
 
-    /** {@link #acquire()}, returning the start time granted (System.nanoTime). */
-    long acquireSlot() {
-        long slot = reserve();
-        requests.increment();
-        long wait = slot - System.nanoTime();
-        waits.record(Math.max(0, wait), TimeUnit.NANOSECONDS);
-        while (wait > 0) {
-            LockSupport.parkNanos(wait);
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for a retrieval permit");
+    /** {@link #acquire()}, returning the start time granted (microseconds since the epoch). */
+    long acquireStart() {
+        long asked = nowMicros();
+        while (true) {
+            long start = grant();
+            long wait = start - nowMicros();
+            while (wait > 0) {
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(wait));
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for a retrieval permit");
+                }
+                wait = start - nowMicros();
             }
-            wait = slot - System.nanoTime();
+            if (-wait <= pacing.toleranceMicros()) {
+                requests.increment();
+                waits.record(nowMicros() - asked, TimeUnit.MICROSECONDS);
+                return start;
+            }
+            // woke up too late: starting now could crowd the next grants into one window
+            missed.increment();
         }
-        return slot;
     }
 
-    /** The start time (System.nanoTime) granted to the next request. Slots are handed out in time order. */
-    synchronized long reserve() {
-        long slot = Math.max(System.nanoTime(), onPace - toleranceNanos);
-        slot = Math.max(slot, last + minSpacingNanos);
-        boolean heldByWindow = false;
-        if (granted == starts.length) {
-            // the window ending at the new slot may hold only starts.length - 1 earlier starts
-            long windowAllows = starts[oldest] + windowNanos;
-            heldByWindow = windowAllows > slot;
-            slot = Math.max(slot, windowAllows);
-            starts[oldest] = slot;
-            oldest = (oldest + 1) % starts.length;
-        } else {
-            starts[granted++] = slot;
-        }
-        // held back by the window: the ceiling is reached, nothing is left to make up (keeps the pace even)
-        onPace = heldByWindow ? slot + toleranceNanos + spacingNanos : Math.max(onPace, slot) + spacingNanos;
-        last = slot;
-        return slot;
+    /** Reserves the next start time of the fleet (never earlier than now). */
+    long grant() {
+        Long granted = ownTransaction.execute(status -> {
+            long next = jdbc.queryForObject("SELECT next_start_micros FROM rate_limit WHERE name = ? FOR UPDATE",
+                    Long.class, LIMITER);
+            long start = Math.max(next, nowMicros());
+            jdbc.update("UPDATE rate_limit SET next_start_micros = ? WHERE name = ?", start + pacing.spacingMicros(),
+                    LIMITER);
+            return start;
+        });
+        return granted;
     }
 
-    /** Requests per second this instance allows. */
+    /** Requests per second the fleet allows. */
     public double ratePerSecond() {
-        return rate;
+        return pacing.rate();
     }
 
-    /** The window the ceiling is counted over, in nanoseconds. */
-    long windowNanos() {
-        return windowNanos;
+    Pacing pacing() {
+        return pacing;
+    }
+
+    /** Grants given up because the request woke up too late. */
+    double missed() {
+        return missed.count();
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return TimeUnit.SECONDS.toMicros(now.getEpochSecond()) + now.getNano() / 1_000;
+    }
+
+    /**
+     * The spacing between grants that keeps n = rate x window starts per window even when each start is up to the
+     * tolerance late: (window + tolerance) / n.
+     */
+    record Pacing(double rate, long windowMicros, int perWindow, long spacingMicros, long toleranceMicros) {
+
+        static Pacing of(double rate, Duration tolerance) {
+            if (!(rate > 0)) {
+                throw new IllegalArgumentException("gateway.reconciliation.max-requests-per-second must be positive");
+            }
+            double windowSeconds = Math.max(1.0, 1.0 / rate);
+            long window = (long) Math.ceil(windowSeconds * 1e6);
+            int perWindow = (int) Math.max(1, Math.floor(rate * windowSeconds + 1e-9));
+            long toleranceMicros = TimeUnit.NANOSECONDS.toMicros(tolerance.toNanos());
+            if (toleranceMicros < 0 || toleranceMicros >= window) {
+                throw new IllegalArgumentException("gateway.reconciliation.rate-limit-tolerance must be below the window");
+            }
+            long spacing = (window + toleranceMicros + perWindow - 1) / perWindow;
+            return new Pacing(rate, window, perWindow, spacing, toleranceMicros);
+        }
     }
 }

@@ -52,7 +52,6 @@ class ReconciliationBenchmark extends GatewayTestSupport {
     static void properties(DynamicPropertyRegistry registry) {
         jumio.register(registry);
         registry.add("gateway.reconciliation.max-requests-per-second", () -> Integer.toString(RATE));
-        registry.add("gateway.reconciliation.instances", () -> "1");
         registry.add("gateway.reconciliation.threads", () -> Integer.toString(THREADS));
         registry.add("gateway.reconciliation.batch-size", () -> "500");
         registry.add("gateway.reconciliation.claim-lease", () -> "PT10M");

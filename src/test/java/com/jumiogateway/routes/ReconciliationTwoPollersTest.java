@@ -74,7 +74,6 @@ class ReconciliationTwoPollersTest {
         properties.put("gateway.reconciliation.threads", "4");
         properties.put("gateway.reconciliation.claim-lease", "PT30S");
         properties.put("gateway.reconciliation.max-requests-per-second", "600");
-        properties.put("gateway.reconciliation.instances", "2");
         return GatewayInstance.start(properties);
     }
 
