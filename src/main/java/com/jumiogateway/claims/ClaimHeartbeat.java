@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * and finishes in-flight work; it stops when the application context is destroyed.
  *
  * <p>With a stable instance name (gateway.instance-id) it first gives back the claims a previous life of this
- * instance left behind, before any route claims: a restarted instance picks up its own work at once.
+ * instance left behind, before any route claims: a restarted instance picks up its own work at once. On shutdown it
+ * gives back what this instance still holds, so a peer takes it at once.
  */
 @Component("claimHeartbeat")
 public class ClaimHeartbeat {
@@ -36,7 +37,7 @@ public class ClaimHeartbeat {
         Duration shortest = queues.stream().map(ClaimQueue::lease).min(Duration::compareTo).orElse(Duration.ofSeconds(20));
         this.interval = Duration.ofMillis(Math.max(100, shortest.toMillis() / 3));
         if (identity.stable()) {
-            releaseOwnStaleClaims(identity.id());
+            giveBackPreviousLifeClaims(identity.id());
         }
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "claim-heartbeat");
@@ -47,10 +48,10 @@ public class ClaimHeartbeat {
         log.info("Claims held as instance {}; leases renewed every {} ms", identity.id(), interval.toMillis());
     }
 
-    private void releaseOwnStaleClaims(String id) {
+    private void giveBackPreviousLifeClaims(String id) {
         for (ClaimQueue queue : queues) {
             try {
-                int released = queue.releaseOwnStaleClaims();
+                int released = queue.releaseOwnClaims();
                 if (released > 0) {
                     log.info("{}: {} claims left by this instance ({}) before its restart given back", queue.queueName(),
                             released, id);
@@ -85,8 +86,24 @@ public class ClaimHeartbeat {
         return interval;
     }
 
+    /**
+     * Shutdown (SIGTERM): runs after Camel has stopped claiming and finished what was in flight, so every claim this
+     * instance still holds is work it will not do (rows queued behind the in-flight ones). They are given back at once,
+     * and a peer takes them at its next poll instead of after the lease.
+     */
     @PreDestroy
     void stop() {
         timer.shutdownNow();
+        for (ClaimQueue queue : queues) {
+            try {
+                int released = queue.releaseOwnClaims();
+                if (released > 0) {
+                    log.info("{}: {} claims handed over at shutdown", queue.queueName(), released);
+                }
+            } catch (RuntimeException e) {
+                log.warn("{}: could not hand over claims at shutdown ({}); their leases run out", queue.queueName(),
+                        e.getClass().getSimpleName());
+            }
+        }
     }
 }

@@ -28,8 +28,8 @@ public interface ClaimQueue {
         return claimTable().renewHeld();
     }
 
-    /** Start-up of a stable instance name: claims under this name are leftovers of a previous life; gives them back. */
-    default int releaseOwnStaleClaims() {
-        return claimTable().releaseOwnStaleClaims();
+    /** Gives back every claim under this instance's name: a previous life's leftovers at start-up, unstarted work at shutdown. */
+    default int releaseOwnClaims() {
+        return claimTable().releaseOwnClaims();
     }
 }

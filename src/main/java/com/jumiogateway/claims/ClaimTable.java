@@ -133,8 +133,8 @@ public final class ClaimTable<K> {
         return renewed;
     }
 
-    /** Start-up of a stable instance name: claims under this name are a previous life's leftovers; gives them back. */
-    public int releaseOwnStaleClaims() {
+    /** Gives back every claim under this instance's name: a previous life's leftovers at start-up, unstarted work at shutdown. */
+    public int releaseOwnClaims() {
         return jdbc.update(giveBackSql(), giveBackArgs());
     }
 

@@ -71,7 +71,7 @@ public class CallbackEdge {
     /** 503 while starting (or stopping), counted. */
     public Refusal notReady() {
         count("starting");
-        return new Refusal(503, "unavailable", "The service is starting; please retry", 5);
+        return new Refusal(503, "unavailable", "The service is starting or stopping; please retry", 5);
     }
 
     /**

@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -80,14 +82,24 @@ public class RetrievalRateLimiter {
     /** Reserves the next start time of the fleet (never earlier than now). */
     long grant() {
         Long granted = ownTransaction.execute(status -> {
-            long next = jdbc.queryForObject("SELECT next_start_micros FROM rate_limit WHERE name = ? FOR UPDATE",
+            List<Long> next = jdbc.queryForList("SELECT next_start_micros FROM rate_limit WHERE name = ? FOR UPDATE",
                     Long.class, LIMITER);
-            long start = Math.max(next, nowMicros());
+            if (next.isEmpty()) {
+                // the row is gone (a table emptied by hand): the first to notice puts it back, the others wait for it
+                try {
+                    jdbc.update("INSERT INTO rate_limit (name, next_start_micros) VALUES (?, 0)", LIMITER);
+                } catch (DuplicateKeyException e) {
+                    status.setRollbackOnly();
+                    return null;
+                }
+                next = List.of(0L);
+            }
+            long start = Math.max(next.get(0), nowMicros());
             jdbc.update("UPDATE rate_limit SET next_start_micros = ? WHERE name = ?", start + pacing.spacingMicros(),
                     LIMITER);
             return start;
         });
-        return granted;
+        return granted != null ? granted : grant();
     }
 
     /** Requests per second the fleet allows. */

@@ -69,7 +69,7 @@ class ClaimTableTest {
 
     @Test
     void atStartUpOwnClaimsInWorkAreGivenBack() {
-        assertThat(claims.releaseOwnStaleClaims()).isEqualTo(2);
+        assertThat(claims.releaseOwnClaims()).isEqualTo(2);
 
         assertThat(until(1)).isEqualTo(NOW);
         assertThat(until(2)).isEqualTo(NOW);

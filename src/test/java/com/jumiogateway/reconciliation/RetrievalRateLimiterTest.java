@@ -118,6 +118,18 @@ class RetrievalRateLimiterTest {
         assertThat(perSecond).isBetween(0.80 * 50, 50.0);
     }
 
+    @Test
+    void aDeletedCeilingRowIsPutBack() {
+        JdbcDataSource database = database("deleted-row");
+        new JdbcTemplate(database).update("DELETE FROM rate_limit");
+        RetrievalRateLimiter limiter = limiter(database, 100);
+        long first = limiter.acquireStart();
+        long second = limiter.acquireStart();
+        assertThat(second - first).isGreaterThanOrEqualTo(limiter.pacing().spacingMicros());
+        assertThat(new JdbcTemplate(database).queryForObject("SELECT next_start_micros FROM rate_limit", Long.class))
+                .isEqualTo(second + limiter.pacing().spacingMicros());
+    }
+
     private static RetrievalRateLimiter limiter(JdbcDataSource database, double rate) {
         ReconciliationProperties properties = new ReconciliationProperties();
         properties.setMaxRequestsPerSecond(rate);
