@@ -93,7 +93,9 @@ final class MailCatcher {
         int n = count.incrementAndGet();
         Path file = directory.resolve(String.format("%03d.eml", n));
         Files.writeString(file, message, StandardCharsets.ISO_8859_1);
-        String subject = message.lines().filter(l -> l.regionMatches(true, 0, "Subject:", 0, 8)).findFirst().orElse("Subject: (none)");
+        // the header as one line: a long subject is folded over several lines (RFC 5322 2.2.3)
+        String headers = message.split("\r\n\r\n", 2)[0].replaceAll("\r\n[ \t]+", " ");
+        String subject = headers.lines().filter(l -> l.regionMatches(true, 0, "Subject:", 0, 8)).findFirst().orElse("Subject: (none)");
         synchronized (out) {
             out.println("mail #" + n + " to " + recipients);
             out.println("  " + subject);
