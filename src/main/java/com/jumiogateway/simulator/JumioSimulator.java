@@ -86,6 +86,9 @@ public final class JumioSimulator {
         } catch (IOException e) {
             out.println("jumio-sim: " + e);
             return 1;
+        } catch (java.io.UncheckedIOException e) {
+            out.println("jumio-sim: " + e.getMessage() + " (is the gateway running there? --to or JUMIO_SIM_TO)");
+            return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
@@ -423,7 +426,7 @@ public final class JumioSimulator {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IllegalArgumentException("no answer from " + request.uri() + ": " + e, e);
+            throw new java.io.UncheckedIOException("no answer from " + request.uri() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
