@@ -6,6 +6,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class GatewayApplication {
     public static void main(String[] args) {
+        if (args.length > 0 && "simulate".equals(args[0])) {
+            // jumio-sim: the packaged jar's second mode; plain Java, no Spring context (see README "Jumio simulator")
+            com.jumiogateway.simulator.JumioSimulator.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         SpringApplication.run(GatewayApplication.class, args);
     }
 }

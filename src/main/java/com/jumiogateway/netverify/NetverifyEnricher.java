@@ -73,16 +73,6 @@ public class NetverifyEnricher {
     }
 
     static Decision decision(String verificationStatus) {
-        if (verificationStatus == null) {
-            return Decision.UNKNOWN;
-        }
-        return switch (verificationStatus) {
-            case "APPROVED_VERIFIED" -> Decision.APPROVED;
-            case "DENIED_FRAUD" -> Decision.FRAUD;
-            case "ERROR_NOT_READABLE_ID" -> Decision.RETRY_WITH_USER;
-            case "DENIED_UNSUPPORTED_ID_TYPE", "DENIED_UNSUPPORTED_ID_COUNTRY" -> Decision.UNSUPPORTED_DOCUMENT;
-            case "NO_ID_UPLOADED" -> Decision.NOTHING_UPLOADED;
-            default -> Decision.UNKNOWN;
-        };
+        return NetverifyStatuses.decision(verificationStatus);
     }
 }

@@ -90,6 +90,32 @@ public class RejectReasonCatalog {
                 Map.entry("2005", "DAMAGED_DOCUMENT"));
     }
 
+    /** The catalogued reject reason codes of a category ({@link #FRAUD}, {@link #NOT_READABLE}), in numeric order. */
+    public static List<String> codes(String category) {
+        return REASONS.entrySet().stream().filter(e -> e.getValue().category().equals(category))
+                .map(Map.Entry::getKey).sorted(java.util.Comparator.comparingInt(Integer::parseInt)).toList();
+    }
+
+    /** Jumio's name of a reject reason code, or null when Jumio publishes none (or the code is unknown). */
+    public static String description(String code) {
+        Entry entry = code == null ? null : REASONS.get(code.strip());
+        return entry == null ? null : entry.description();
+    }
+
+    /** Jumio's name of a reject reason detail code, or null when unknown. */
+    public static String detailDescription(String detailCode) {
+        return detailCode == null ? null : DETAILS.get(detailCode.strip());
+    }
+
+    /** The detail codes Jumio documents for a reject reason (100 and 200 have details: 1001..., 2001...), in order. */
+    public static List<String> detailCodes(String code) {
+        if (code == null) {
+            return List.of();
+        }
+        return DETAILS.keySet().stream().filter(d -> d.startsWith(code.strip()) && d.length() > code.strip().length())
+                .sorted(java.util.Comparator.comparingInt(Integer::parseInt)).toList();
+    }
+
     /** The reject reason of a parsed callback, or null when it had none. */
     public RejectReason resolve(NetverifyCallback.RejectReason sent) {
         if (sent == null) {
