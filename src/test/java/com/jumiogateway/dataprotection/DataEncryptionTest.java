@@ -2,6 +2,7 @@ package com.jumiogateway.dataprotection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.jumiogateway.support.GatewayInstance;
@@ -123,6 +124,15 @@ class DataEncryptionTest extends GatewayTestSupport {
             assertThat(indexOf(file, netverifyReference)).as("a clear column value in the H2 file").isNotEqualTo(-1);
         }
 
+        // a callback stored in clear before the key was set: the operator's rotation request encrypts it
+        insertClearLegacyCallback();
+        assertThat(byteSearch(jdbc, List.of("LEGACYPERSON"))).containsKey("LEGACYPERSON");
+        HttpResponse<String> rotation = apiPost("/api/data-keys/rotation");
+        assertThat(rotation.statusCode()).as(rotation.body()).isEqualTo(200);
+        assertThat(readJson(rotation.body()).path("rows").path("callback_inbox.body").path("k1").asLong()).isEqualTo(4);
+        assertThat(byteSearch(jdbc, List.of("LEGACYPERSON"))).isEmpty();
+        assertThat(keyIds("callback_inbox")).containsOnly("k1").hasSize(4);
+
         JsonNode health = readJson(send(HttpRequest.newBuilder(URI.create(url("/actuator/health")))
                 .header("Authorization", basic("tester", "test-password")).GET().build()).body());
         assertThat(health.path("components").path("dataEncryption").path("details").path("encryption").asText()).isEqualTo("on");
@@ -133,16 +143,20 @@ class DataEncryptionTest extends GatewayTestSupport {
     void rotationReEncryptsEveryRowUnderTheSecondKeyAndTheFirstKeyCanThenBeRemoved() throws Exception {
         sendAllThreeKinds();
         // a callback stored in clear before a key was configured: rotation encrypts it too
-        jdbc.update("INSERT INTO callback_inbox (kind, source_address, content_type, body, received_at, status)"
-                        + " VALUES ('NETVERIFY', '34.202.241.227', ?, ?, ?, 'PROCESSED')", FORM,
-                "idFirstName=LEGACYPERSON".getBytes(StandardCharsets.UTF_8), Timestamp.from(Instant.now()));
+        insertClearLegacyCallback();
         assertThat(byteSearch(jdbc, List.of("LEGACYPERSON"))).isNotEmpty();
 
         Map<String, Object> rotating = new LinkedHashMap<>();
         rotating.put("gateway.data.keys", "k2:" + K2 + ",k1:" + K1);
-        // small batches: 4 inbox rows and 3 results take several
+        // the timer route does it, in small batches: 4 inbox rows and 3 results take several
+        rotating.put("gateway.data.rotation.enabled", "true");
+        rotating.put("gateway.data.rotation.interval", "1s");
         rotating.put("gateway.data.rotation.batch-size", "2");
         try (GatewayInstance second = GatewayInstance.start(DB_URL, rotating)) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    keyIds("callback_inbox").stream().allMatch("k2"::equals)
+                            && keyIds("verification_result").stream().allMatch("k2"::equals));
+            // asking again is harmless: nothing is left, the answer counts the rows per key
             HttpResponse<String> rotation = apiPost(second, "/api/data-keys/rotation");
             assertThat(rotation.statusCode()).as(rotation.body()).isEqualTo(200);
             JsonNode status = readJson(rotation.body());
@@ -210,6 +224,12 @@ class DataEncryptionTest extends GatewayTestSupport {
         awaitServed("/api/document-verifications/" + documentReference);
         awaitResult(executionId);
         awaitInboxDrained();
+    }
+
+    private void insertClearLegacyCallback() {
+        jdbc.update("INSERT INTO callback_inbox (kind, source_address, content_type, body, received_at, status)"
+                        + " VALUES ('NETVERIFY', '34.202.241.227', ?, ?, ?, 'PROCESSED')", FORM,
+                "idFirstName=LEGACYPERSON".getBytes(StandardCharsets.UTF_8), Timestamp.from(Instant.now()));
     }
 
     private String netverifyCallback() {
