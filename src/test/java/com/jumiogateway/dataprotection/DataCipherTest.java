@@ -77,6 +77,15 @@ class DataCipherTest {
     }
 
     @Test
+    void healthSaysWhetherEncryptionIsOnAndNeverShowsAKey() {
+        var off = new DataProtectionHealthIndicator(new DataProtection(DataCipher.fromSetting(""))).health();
+        assertThat(off.getDetails()).containsEntry("encryption", "off").containsKey("warning");
+        var on = new DataProtectionHealthIndicator(new DataProtection(DataCipher.fromSetting("k2:" + K2 + ",k1:" + K1))).health();
+        assertThat(on.getDetails()).containsEntry("encryption", "on").containsEntry("activeKey", "k2");
+        assertThat(on.getDetails().toString()).doesNotContain(K1).doesNotContain(K2);
+    }
+
+    @Test
     void textValuesRoundTripAsBase64AndEmptyValuesStayEmpty() {
         DataProtection protection = new DataProtection(DataCipher.fromSetting("k1:" + K1));
         DataProtection.SealedText sealed = protection.sealText(ProtectedColumn.RESULT_DETAILS, "{\"firstName\":\"QUENTINA\"}");
