@@ -117,8 +117,9 @@ public class DataKeyRotation {
             ObjectNode counts = columns.putObject(column.purpose());
             for (Map<String, Object> row : jdbc.queryForList("SELECT " + KEY + " AS key_id, COUNT(*) AS n FROM "
                     + column.table() + " GROUP BY " + KEY + " ORDER BY " + KEY)) {
-                Object keyId = row.get("key_id") == null ? row.get("KEY_ID") : row.get("key_id");
-                long n = ((Number) (row.get("n") == null ? row.get("N") : row.get("n"))).longValue();
+                // queryForList's rows are case-insensitive maps: H2 answers KEY_ID, PostgreSQL key_id
+                Object keyId = row.get("key_id");
+                long n = ((Number) row.get("n")).longValue();
                 counts.put(keyId == null ? "clear" : keyId.toString(), n);
                 if (protection.enabled() && !protection.activeKeyId().equals(keyId)) {
                     notUnderActive += n;

@@ -197,6 +197,48 @@ class DataEncryptionTest extends GatewayTestSupport {
     }
 
     @Test
+    void twoInstancesRotatingAtOnceShareTheRowsAndReEncryptEachOnce() throws Exception {
+        // 1,000 callbacks stored in clear before a key was set, and 1,000 under k1
+        DataProtection k1 = new DataProtection(DataCipher.fromSetting("k1:" + K1));
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            byte[] body = ("idFirstName=MASSPERSON" + i).getBytes(StandardCharsets.UTF_8);
+            DataProtection.SealedBytes sealed = i % 2 == 0 ? new DataProtection.SealedBytes(null, body)
+                    : k1.seal(ProtectedColumn.CALLBACK_BODY, body);
+            rows.add(new Object[] {sealed.value(), sealed.keyId(), Timestamp.from(Instant.now())});
+        }
+        jdbc.batchUpdate("INSERT INTO callback_inbox (kind, source_address, content_type, body, data_key_id,"
+                + " received_at, status) VALUES ('NETVERIFY', '34.202.241.227', 'application/x-www-form-urlencoded',"
+                + " ?, ?, ?, 'PROCESSED')", rows);
+
+        Map<String, Object> rotating = Map.of("gateway.data.keys", "k2:" + K2 + ",k1:" + K1,
+                "gateway.data.rotation.batch-size", "25");
+        try (GatewayInstance a = GatewayInstance.start(DB_URL, rotating);
+             GatewayInstance b = GatewayInstance.start(DB_URL, rotating)) {
+            var both = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var first = both.submit(() -> apiPost(a, "/api/data-keys/rotation"));
+                var second = both.submit(() -> apiPost(b, "/api/data-keys/rotation"));
+                assertThat(first.get().statusCode()).as(first.get().body()).isEqualTo(200);
+                assertThat(second.get().statusCode()).as(second.get().body()).isEqualTo(200);
+            } finally {
+                both.shutdown();
+            }
+            assertThat(keyIds("callback_inbox")).hasSize(2000).containsOnly("k2");
+            // each row was re-encrypted by exactly one of them: SKIP LOCKED shares the rows, none is done twice
+            double byA = scrape(a, "gateway_data_reencrypted_total");
+            double byB = scrape(b, "gateway_data_reencrypted_total");
+            assertThat(byA + byB).as("re-encrypted by a (" + byA + ") and b (" + byB + ")").isEqualTo(2000.0);
+        }
+        DataProtection k2Only = new DataProtection(DataCipher.fromSetting("k2:" + K2));
+        List<String> bodies = jdbc.query("SELECT body, data_key_id FROM callback_inbox ORDER BY id",
+                (rs, n) -> new String(k2Only.open(ProtectedColumn.CALLBACK_BODY, rs.getString(2), rs.getBytes(1)),
+                        StandardCharsets.UTF_8));
+        assertThat(bodies).hasSize(2000).allMatch(body -> body.startsWith("idFirstName=MASSPERSON"));
+        assertThat(new java.util.HashSet<>(bodies)).hasSize(2000);
+    }
+
+    @Test
     void wrongMissingOrNoKeyAndARequiredKeyThatIsNotThereStopTheStartUpNamingTheKey() {
         assertThat(postFromJumio("/callbacks/netverify", netverifyCallback(), FORM).statusCode()).isEqualTo(200);
         awaitResult(netverifyReference);
