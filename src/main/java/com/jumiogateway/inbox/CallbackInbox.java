@@ -6,6 +6,8 @@ import com.jumiogateway.claims.ClaimQueue;
 import com.jumiogateway.claims.ClaimTable;
 import com.jumiogateway.claims.DatabaseErrors;
 import com.jumiogateway.claims.InstanceIdentity;
+import com.jumiogateway.dataprotection.DataProtection;
+import com.jumiogateway.dataprotection.ProtectedColumn;
 import com.jumiogateway.intake.CallbackRefusedException;
 import com.jumiogateway.logging.LogText;
 import com.jumiogateway.routing.ExchangeNames;
@@ -53,11 +55,14 @@ public class CallbackInbox implements ClaimQueue {
     private final ClaimTable<Long> claims;
 
     private final InboxWriter writer;
+    private final DataProtection protection;
     private final Map<String, io.micrometer.core.instrument.Counter> received = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CallbackInbox(JdbcTemplate jdbc, TransactionTemplate transactions, InboxProperties properties,
-                         MeterRegistry meters, Clock clock, InboxWriter writer, InstanceIdentity identity) {
+                         MeterRegistry meters, Clock clock, InboxWriter writer, InstanceIdentity identity,
+                         DataProtection protection) {
         this.writer = writer;
+        this.protection = protection;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.properties = properties;
@@ -79,7 +84,9 @@ public class CallbackInbox implements ClaimQueue {
                       @Header(ExchangeNames.CALLBACK_CONTENT_TYPE) String contentType,
                       @Header(ExchangeNames.CALLBACK_BODY) byte[] body) {
         try {
-            writer.write(kind, sourceAddress, contentType, body);
+            // sealed here, on the request's own thread, so the writer threads only commit
+            DataProtection.SealedBytes sealed = protection.seal(ProtectedColumn.CALLBACK_BODY, body);
+            writer.write(kind, sourceAddress, contentType, sealed.value(), sealed.keyId());
         } catch (CallbackRefusedException e) {
             // the database refused this callback's own values (its neighbours in the batch were stored): 422
             meters.counter("gateway.callbacks.refused", "reason", e.getReason()).increment();
@@ -104,7 +111,7 @@ public class CallbackInbox implements ClaimQueue {
     private List<InboxEntry> claimRows(Instant now, Timestamp leaseUntil) {
         return transactions.execute(status -> {
             List<InboxEntry> rows = jdbc.query(
-                    "SELECT id, kind, source_address, content_type, body, received_at, attempts FROM callback_inbox"
+                    "SELECT id, kind, source_address, content_type, body, data_key_id, received_at, attempts FROM callback_inbox"
                             + " WHERE status = 'RECEIVED' OR (status = 'CLAIMED' AND claimed_until < ?)"
                             + " ORDER BY id FETCH FIRST " + properties.batchSize() + " ROWS ONLY"
                             + " FOR UPDATE SKIP LOCKED",
@@ -116,6 +123,14 @@ public class CallbackInbox implements ClaimQueue {
             }
             return rows;
         });
+    }
+
+    /**
+     * Worker step: the claimed row's raw body, decrypted when it is stored encrypted. Decrypted per row in the
+     * worker (not in the claim), so a row that cannot be decrypted fails alone, as a processing error of that row.
+     */
+    public byte[] openBody(@org.apache.camel.Body InboxEntry entry) {
+        return protection.open(ProtectedColumn.CALLBACK_BODY, entry.dataKeyId(), entry.body());
     }
 
     /** Worker step: the claimed row was handled; its outcome (applied, duplicate, stale...) is kept with it. */
@@ -248,7 +263,8 @@ public class CallbackInbox implements ClaimQueue {
 
     private static InboxEntry entry(ResultSet rs, int row) throws SQLException {
         return new InboxEntry(rs.getLong("id"), rs.getString("kind"), rs.getString("source_address"),
-                rs.getString("content_type"), rs.getBytes("body"), rs.getTimestamp("received_at").toInstant(),
+                rs.getString("content_type"), rs.getBytes("body"), rs.getString("data_key_id"),
+                rs.getTimestamp("received_at").toInstant(),
                 rs.getInt("attempts") + 1);
     }
 

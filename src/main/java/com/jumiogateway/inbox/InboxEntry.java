@@ -2,7 +2,10 @@ package com.jumiogateway.inbox;
 
 import java.time.Instant;
 
-/** One stored callback, as received: the body is the bytes Jumio sent (only the worker decodes them). */
+/**
+ * One stored callback, as stored: the body is the bytes Jumio sent, encrypted under {@code dataKeyId} when that is
+ * not null; the worker opens it with {@code callbackInbox.openBody} (only the worker decodes it).
+ */
 public record InboxEntry(long id, String kind, String sourceAddress, String contentType, byte[] body,
-                         Instant receivedAt, int attempts) {
+                         String dataKeyId, Instant receivedAt, int attempts) {
 }

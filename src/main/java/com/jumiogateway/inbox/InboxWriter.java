@@ -38,7 +38,7 @@ public class InboxWriter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
     private static final String INSERT = "INSERT INTO callback_inbox (kind, source_address, content_type, body,"
-            + " received_at, status) VALUES (?, ?, ?, ?, ?, 'RECEIVED')";
+            + " data_key_id, received_at, status) VALUES (?, ?, ?, ?, ?, ?, 'RECEIVED')";
 
     /** A row to insert and its waiter; a null row is a health probe (an empty transaction through the writer). */
     record Pending(Object[] row, CompletableFuture<Void> committed, long queuedAtNanos) {
@@ -74,11 +74,13 @@ public class InboxWriter implements SmartLifecycle {
     }
 
     /**
-     * Returns once the row is committed; throws a DataAccessException (the caller answers 503), or a
+     * Returns once the row is committed. {@code body} is stored as given: already sealed by the caller, with the key
+     * id it is encrypted under (null: clear). Throws a DataAccessException (the caller answers 503), or a
      * CallbackRefusedException (422) when the database refuses this row itself.
      */
-    public void write(String kind, String sourceAddress, String contentType, byte[] body) {
-        await(enqueue(new Object[] {kind, sourceAddress, contentType, body, Timestamp.from(clock.instant())}), timeout);
+    public void write(String kind, String sourceAddress, String contentType, byte[] body, String dataKeyId) {
+        await(enqueue(new Object[] {kind, sourceAddress, contentType, body, dataKeyId, Timestamp.from(clock.instant())}),
+                timeout);
     }
 
     /**

@@ -80,6 +80,11 @@ public final class ExchangeNames {
     /** Property: the full Jumio initiation URL; set by initiate-transaction. */
     public static final String JUMIO_INITIATE_URL = "JumioInitiateUrl";
 
+    // --- encryption at rest (routes/data-key-rotation.camel.yaml) ------------------------------------------------
+
+    /** Property: rows the last re-encryption batch changed (0: none left); set by reencrypt-data (dataKeyRotation). */
+    public static final String REENCRYPTED_ROWS = "ReencryptedRows";
+
     /**
      * A header or property a bean needs: its value, or an IllegalArgumentException naming it (a route that forgot to
      * set it is a bug in the route, reported as such).

@@ -2,6 +2,9 @@ package com.jumiogateway.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jumiogateway.dataprotection.DataProtection;
+import com.jumiogateway.dataprotection.DataProtection.SealedText;
+import com.jumiogateway.dataprotection.ProtectedColumn;
 import com.jumiogateway.result.CallbackKind;
 import com.jumiogateway.result.VerificationResult;
 import com.jumiogateway.routing.ExchangeNames;
@@ -35,10 +38,12 @@ public class VerificationResultStore {
     private final ObjectMapper mapper;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final DataProtection protection;
     private final Map<String, io.micrometer.core.instrument.Counter> storedCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VerificationResultStore(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectMapper mapper,
-                                   MeterRegistry meters, Clock clock) {
+                                   MeterRegistry meters, Clock clock, DataProtection protection) {
+        this.protection = protection;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.mapper = mapper;
@@ -48,7 +53,8 @@ public class VerificationResultStore {
 
     /** Route step: stores the result in the body; returns the outcome (APPLIED, DUPLICATE or STALE). */
     public String store(@Body VerificationResult result, @Header(ExchangeNames.CALLBACK_INBOX_ID) Long inboxId) {
-        String json = toJson(result);
+        // result_json is encrypted at rest (its details hold the person's data); the searchable columns stay clear
+        SealedText json = protection.sealText(ProtectedColumn.RESULT_DETAILS, toJson(result));
         String hash = sha256(toJson(result.details()) + "|" + result.status());
         Outcome outcome;
         try {
@@ -65,7 +71,7 @@ public class VerificationResultStore {
         return outcome.name();
     }
 
-    private Outcome upsert(VerificationResult result, String json, String hash, Long inboxId) {
+    private Outcome upsert(VerificationResult result, SealedText json, String hash, Long inboxId) {
         Timestamp now = Timestamp.from(clock.instant());
         Timestamp eventTime = Timestamp.from(result.eventTime());
         List<Map<String, Object>> current = jdbc.queryForList(
@@ -89,33 +95,33 @@ public class VerificationResultStore {
             return Outcome.STALE;
         }
         jdbc.update("UPDATE verification_result SET kind = ?, source = ?, status = ?, decision = ?, merchant_reference = ?,"
-                        + " customer_id = ?, event_time = ?, payload_hash = ?, result_json = ?, inbox_id = ?,"
-                        + " deliveries = deliveries + 1, updated_at = ? WHERE scan_reference = ?",
+                        + " customer_id = ?, event_time = ?, payload_hash = ?, result_json = ?, data_key_id = ?,"
+                        + " inbox_id = ?, deliveries = deliveries + 1, updated_at = ? WHERE scan_reference = ?",
                 result.kind().name(), result.source().name(), result.status(), result.decision().name(),
-                result.merchantReference(), result.customerId(), eventTime, hash, json, inboxId, now,
+                result.merchantReference(), result.customerId(), eventTime, hash, json.value(), json.keyId(), inboxId, now,
                 result.scanReference());
         return Outcome.APPLIED;
     }
 
-    private void insert(VerificationResult result, String json, String hash, Long inboxId) {
+    private void insert(VerificationResult result, SealedText json, String hash, Long inboxId) {
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.update("INSERT INTO verification_result (scan_reference, kind, source, status, decision,"
-                        + " merchant_reference, customer_id, event_time, payload_hash, result_json, inbox_id,"
-                        + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " merchant_reference, customer_id, event_time, payload_hash, result_json, data_key_id, inbox_id,"
+                        + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 result.scanReference(), result.kind().name(), result.source().name(), result.status(),
                 result.decision().name(), result.merchantReference(), result.customerId(),
-                Timestamp.from(result.eventTime()), hash, json, inboxId, now, now);
+                Timestamp.from(result.eventTime()), hash, json.value(), json.keyId(), inboxId, now, now);
     }
 
     /** The stored, enriched result as JSON with its delivery counters, or null when unknown. */
     public String findJson(@Header("scanReference") String scanReference) {
-        return toApiJson(jdbc.queryForList("SELECT result_json, deliveries, duplicates, stale_deliveries,"
+        return toApiJson(jdbc.queryForList("SELECT result_json, data_key_id, deliveries, duplicates, stale_deliveries,"
                 + " created_at, updated_at FROM verification_result WHERE scan_reference = ?", scanReference));
     }
 
     /** Like {@link #findJson}, for results of one kind only (a {@link CallbackKind} name): null when unknown or of another kind. */
     public String findJsonOfKind(@Header("scanReference") String scanReference, @Header(ExchangeNames.RESULT_KIND) String kind) {
-        return toApiJson(jdbc.queryForList("SELECT result_json, deliveries, duplicates, stale_deliveries,"
+        return toApiJson(jdbc.queryForList("SELECT result_json, data_key_id, deliveries, duplicates, stale_deliveries,"
                 + " created_at, updated_at FROM verification_result WHERE scan_reference = ? AND kind = ?",
                 scanReference, kind));
     }
@@ -126,7 +132,10 @@ public class VerificationResultStore {
         }
         Map<String, Object> row = rows.get(0);
         try {
-            var node = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree((String) row.get("result_json"));
+            // decrypted only here, to answer an authenticated API call
+            String stored = protection.openText(ProtectedColumn.RESULT_DETAILS, (String) row.get("data_key_id"),
+                    (String) row.get("result_json"));
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(stored);
             var delivery = node.putObject("delivery");
             delivery.put("deliveries", ((Number) row.get("deliveries")).intValue());
             delivery.put("duplicates", ((Number) row.get("duplicates")).intValue());

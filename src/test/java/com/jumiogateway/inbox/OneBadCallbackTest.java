@@ -125,7 +125,7 @@ class OneBadCallbackTest extends GatewayTestSupport {
 
     private static InboxWriter.Pending row(String reference, String contentType) {
         return new InboxWriter.Pending(new Object[] {"NETVERIFY", JUMIO_US, contentType,
-                callback(reference).getBytes(StandardCharsets.UTF_8), Timestamp.from(Instant.now())});
+                callback(reference).getBytes(StandardCharsets.UTF_8), null, Timestamp.from(Instant.now())});
     }
 
     /**
