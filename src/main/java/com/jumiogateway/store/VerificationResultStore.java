@@ -2,16 +2,14 @@ package com.jumiogateway.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jumiogateway.personaldata.ErasureTombstones;
+import com.jumiogateway.personaldata.PersonalDataRedaction;
 import com.jumiogateway.result.CallbackKind;
 import com.jumiogateway.result.VerificationResult;
 import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Body;
@@ -35,10 +33,15 @@ public class VerificationResultStore {
     private final ObjectMapper mapper;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final ErasureTombstones tombstones;
+    private final PersonalDataRedaction redaction;
     private final Map<String, io.micrometer.core.instrument.Counter> storedCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VerificationResultStore(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectMapper mapper,
-                                   MeterRegistry meters, Clock clock) {
+                                   MeterRegistry meters, Clock clock, ErasureTombstones tombstones,
+                                   PersonalDataRedaction redaction) {
+        this.tombstones = tombstones;
+        this.redaction = redaction;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.mapper = mapper;
@@ -48,15 +51,30 @@ public class VerificationResultStore {
 
     /** Route step: stores the result in the body; returns the outcome (APPLIED, DUPLICATE or STALE). */
     public String store(@Body VerificationResult result, @Header(ExchangeNames.CALLBACK_INBOX_ID) Long inboxId) {
-        String json = toJson(result);
-        String hash = sha256(toJson(result.details()) + "|" + result.status());
+        // an erased reference: a later callback or retrieval result is stored without its personal fields
+        boolean erased = tombstones.erased(result.scanReference());
+        if (erased) {
+            result = redaction.withoutPersonalData(result);
+        }
+        String json = erased ? redaction.redactResultJson(toJson(result), PersonalDataRedaction.Reason.ERASED, clock.instant())
+                : toJson(result);
+        String hash = PersonalDataRedaction.payloadHash(toJson(result.details()), result.status());
         Outcome outcome;
         try {
             // most results are the first for their scan reference: one INSERT, no lock round trip
             insert(result, json, hash, inboxId);
             outcome = Outcome.APPLIED;
         } catch (DuplicateKeyException exists) {
-            outcome = transactions.execute(tx -> upsert(result, json, hash, inboxId));
+            VerificationResult stored = result;
+            outcome = transactions.execute(tx -> upsert(stored, json, hash, inboxId));
+        }
+        if (erased || tombstones.erased(result.scanReference())) {
+            // erased before (marked now) or while this result was being stored (redacted now): either way no
+            // personal field stays; the erasure makes a second pass after its commit for the opposite order
+            String reference = result.scanReference();
+            transactions.executeWithoutResult(tx -> redaction.redactStoredResult(reference,
+                    PersonalDataRedaction.Reason.ERASED, clock.instant()));
+            tombstones.laterResult(reference, result.kind().name());
         }
         String kind = result.kind().name();
         String name = outcome.name();
@@ -159,14 +177,6 @@ public class VerificationResultStore {
             return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot serialize result", e);
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
