@@ -41,7 +41,9 @@ class RetentionTwoInstancesTest {
         Map<String, Object> settings = Map.of(
                 "gateway.retention.interval", "50",
                 "gateway.retention.batch-size", "7",
-                "gateway.retention.max-batches", "3");
+                "gateway.retention.max-batches", "3",
+                // two instances on a shared PostgreSQL: small pools
+                "spring.datasource.hikari.maximum-pool-size", "6");
         first = GatewayInstance.start(database, with(settings, "camel.main.name", "retention-one"));
         second = GatewayInstance.start(database, with(settings, "camel.main.name", "retention-two"));
         first.emptyTables();
