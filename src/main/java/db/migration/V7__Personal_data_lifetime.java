@@ -20,14 +20,15 @@ public class V7__Personal_data_lifetime extends BaseJavaMigration {
         try (Statement ddl = connection.createStatement()) {
             // when the raw body was removed (retention or erasure); the row and its metadata stay
             ddl.execute("ALTER TABLE callback_inbox ADD COLUMN body_purged_at TIMESTAMP WITH TIME ZONE");
-            ddl.execute("CREATE INDEX callback_inbox_retention_idx ON callback_inbox (status, processed_at)");
+            // what retention looks for (not purged, by status and age): an index range, however many purged rows pile up
+            ddl.execute("CREATE INDEX callback_inbox_retention_idx ON callback_inbox (body_purged_at, status, processed_at)");
             // when the personal fields of the stored result were removed (retention or erasure)
             ddl.execute("ALTER TABLE verification_result ADD COLUMN personal_data_purged_at TIMESTAMP WITH TIME ZONE");
-            ddl.execute("CREATE INDEX verification_result_retention_idx ON verification_result (updated_at)");
+            ddl.execute("CREATE INDEX verification_result_retention_idx ON verification_result (personal_data_purged_at, updated_at)");
             ddl.execute("CREATE INDEX verification_result_customer_idx ON verification_result (customer_id)");
             // when a sent alert lost its content
             ddl.execute("ALTER TABLE alert_outbox ADD COLUMN content_purged_at TIMESTAMP WITH TIME ZONE");
-            ddl.execute("CREATE INDEX alert_outbox_retention_idx ON alert_outbox (status, sent_at)");
+            ddl.execute("CREATE INDEX alert_outbox_retention_idx ON alert_outbox (content_purged_at, status, sent_at)");
             // one row per erased scan reference: what stays known after an erasure (no personal field)
             ddl.execute("CREATE TABLE erasure_tombstone ("
                     + " scan_reference  VARCHAR(100) PRIMARY KEY,"

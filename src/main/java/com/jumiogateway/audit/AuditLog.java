@@ -32,6 +32,8 @@ public class AuditLog {
     public static final String READ_DOCUMENT_VERIFICATION = "READ_DOCUMENT_VERIFICATION";
     public static final String READ_PLATFORM_RESULT = "READ_PLATFORM_RESULT";
     public static final String ERASE = "ERASE";
+    /** Jumio was asked to delete an erased transaction on its side; the detail is its answer. */
+    public static final String JUMIO_DELETE = "JUMIO_DELETE";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;

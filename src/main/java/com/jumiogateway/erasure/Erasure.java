@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
@@ -135,6 +136,9 @@ public class Erasure {
                 jdbc.update("DELETE FROM platform_account WHERE user_reference = ?", customerId);
                 jdbc.update("UPDATE platform_execution SET user_reference = NULL WHERE user_reference = ?", customerId);
             }
+            // recorded with the erasure itself: no erasure without its audit event
+            targets.forEach(t -> audit.record(AuditLog.ERASE, t.scanReference(), caller,
+                    "by " + requestedBy.toLowerCase(Locale.ROOT)));
         });
         // a result committed while this erasure ran (its store saw no tombstone yet) is redacted now
         transactions.executeWithoutResult(tx -> targets.forEach(t -> removePersonalData(t.scanReference(), now)));
@@ -149,8 +153,9 @@ public class Erasure {
                 jdbc.update("UPDATE erasure_tombstone SET jumio_deletion = ? WHERE scan_reference = ?", outcome,
                         target.scanReference());
             }
-            audit.record(AuditLog.ERASE, target.scanReference(), caller, "by " + requestedBy.toLowerCase()
-                    + (outcome == null ? "" : "; jumio " + outcome));
+            if (outcome != null) {
+                audit.record(AuditLog.JUMIO_DELETE, target.scanReference(), caller, outcome);
+            }
             erased.add(view(target.scanReference()));
         }
         ObjectNode answer = mapper.createObjectNode();
