@@ -22,6 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Keeps one current result per scan reference. Deliveries are at-least-once and unordered, so:
  * the same content again only counts a duplicate, an older result (earlier event time) never replaces a newer one.
+ * A result for an erased scan reference (a tombstone in {@link ErasureTombstones}) is stored without its personal
+ * fields and counted: a late callback or retrieval result never brings an erased person back.
  */
 @Component("verificationResultStore")
 public class VerificationResultStore {
