@@ -50,6 +50,11 @@ public class PlatformApi {
         return send("PUT", url, json);
     }
 
+    /** Jumio's Deletion API (an account, or one workflow execution): used by an erasure that asks for it. */
+    public Answer delete(String url) throws IOException, InterruptedException {
+        return send("DELETE", url, null);
+    }
+
     /**
      * Route step of the poller: GETs exchange property RetrievalUrl and leaves Jumio's answer as the body and
      * CamelHttpResponseCode, like the http component the Netverify retrieval uses.

@@ -60,7 +60,8 @@ class ApiSecurityConfiguration {
                 .exceptionHandling(e -> e.authenticationEntryPoint(ApiSecurityConfiguration::unauthorized)
                         .accessDeniedHandler((request, response, denied) -> json(response, 403)))
                 .addFilterBefore(new BearerTokenFilter(tokens(properties)), BasicAuthenticationFilter.class)
-                .addFilterBefore(new FailedLoginThrottleFilter(throttle, addresses, meters), BearerTokenFilter.class);
+                .addFilterBefore(new FailedLoginThrottleFilter(throttle, addresses, meters), BearerTokenFilter.class)
+                .addFilterAfter(new ApiCallerFilter(addresses), BasicAuthenticationFilter.class);
         return http.build();
     }
 
@@ -110,8 +111,9 @@ class ApiSecurityConfiguration {
             if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 byte[] presented = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
                 if (tokens.stream().anyMatch(t -> MessageDigest.isEqual(t, presented))) {
+                    // named by a fingerprint of the token, so the audit tells tokens apart without holding one
                     SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                            "token", null, AuthorityUtils.createAuthorityList("ROLE_API")));
+                            ApiCallerFilter.tokenName(presented), null, AuthorityUtils.createAuthorityList("ROLE_API")));
                 }
             }
             chain.doFilter(request, response);

@@ -5,16 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jumiogateway.dataprotection.DataProtection;
 import com.jumiogateway.dataprotection.DataProtection.SealedText;
 import com.jumiogateway.dataprotection.ProtectedColumn;
+import com.jumiogateway.personaldata.ErasureTombstones;
+import com.jumiogateway.personaldata.PersonalDataRedaction;
 import com.jumiogateway.result.CallbackKind;
 import com.jumiogateway.result.VerificationResult;
 import com.jumiogateway.routing.ExchangeNames;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Body;
@@ -27,6 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Keeps one current result per scan reference. Deliveries are at-least-once and unordered, so:
  * the same content again only counts a duplicate, an older result (earlier event time) never replaces a newer one.
+ * A result for an erased scan reference (a tombstone in {@link ErasureTombstones}) is stored without its personal
+ * fields and counted: a late callback or retrieval result never brings an erased person back.
  */
 @Component("verificationResultStore")
 public class VerificationResultStore {
@@ -39,11 +39,16 @@ public class VerificationResultStore {
     private final MeterRegistry meters;
     private final Clock clock;
     private final DataProtection protection;
+    private final ErasureTombstones tombstones;
+    private final PersonalDataRedaction redaction;
     private final Map<String, io.micrometer.core.instrument.Counter> storedCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VerificationResultStore(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectMapper mapper,
-                                   MeterRegistry meters, Clock clock, DataProtection protection) {
+                                   MeterRegistry meters, Clock clock, DataProtection protection,
+                                   ErasureTombstones tombstones, PersonalDataRedaction redaction) {
         this.protection = protection;
+        this.tombstones = tombstones;
+        this.redaction = redaction;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.mapper = mapper;
@@ -53,16 +58,32 @@ public class VerificationResultStore {
 
     /** Route step: stores the result in the body; returns the outcome (APPLIED, DUPLICATE or STALE). */
     public String store(@Body VerificationResult result, @Header(ExchangeNames.CALLBACK_INBOX_ID) Long inboxId) {
+        // an erased reference: a later callback or retrieval result is stored without its personal fields
+        boolean erased = tombstones.erased(result.scanReference());
+        if (erased) {
+            result = redaction.withoutPersonalData(result);
+        }
         // result_json is encrypted at rest (its details hold the person's data); the searchable columns stay clear
-        SealedText json = protection.sealText(ProtectedColumn.RESULT_DETAILS, toJson(result));
-        String hash = sha256(toJson(result.details()) + "|" + result.status());
+        SealedText json = protection.sealText(ProtectedColumn.RESULT_DETAILS, erased
+                ? redaction.redactResultJson(toJson(result), PersonalDataRedaction.Reason.ERASED, clock.instant())
+                : toJson(result));
+        String hash = PersonalDataRedaction.payloadHash(toJson(result.details()), result.status());
         Outcome outcome;
         try {
             // most results are the first for their scan reference: one INSERT, no lock round trip
             insert(result, json, hash, inboxId);
             outcome = Outcome.APPLIED;
         } catch (DuplicateKeyException exists) {
-            outcome = transactions.execute(tx -> upsert(result, json, hash, inboxId));
+            VerificationResult stored = result;
+            outcome = transactions.execute(tx -> upsert(stored, json, hash, inboxId));
+        }
+        if (erased || tombstones.erased(result.scanReference())) {
+            // erased before (marked now) or while this result was being stored (redacted now): either way no
+            // personal field stays; the erasure makes a second pass after its commit for the opposite order
+            String reference = result.scanReference();
+            transactions.executeWithoutResult(tx -> redaction.redactStoredResult(reference,
+                    PersonalDataRedaction.Reason.ERASED, clock.instant()));
+            tombstones.laterResult(reference, result.kind().name());
         }
         String kind = result.kind().name();
         String name = outcome.name();
@@ -168,14 +189,6 @@ public class VerificationResultStore {
             return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot serialize result", e);
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

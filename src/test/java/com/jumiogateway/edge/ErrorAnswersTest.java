@@ -50,11 +50,12 @@ class ErrorAnswersTest extends GatewayTestSupport {
         answers.put("wrong credentials", get("/api/alerts", basic("tester", "wrong")));
         answers.put("HTML asked for", RawHttp.send("127.0.0.1", port, "GET", "/api/nowhere", null, new byte[0],
                 Map.of("Authorization", AUTH, "Accept", "text/html")));
+        // a path with GET only (DELETE /api/verifications/{scanReference} is the erasure)
         for (String method : List.of("PUT", "PATCH", "DELETE")) {
             for (String auth : new String[] {null, AUTH}) {
                 Map<String, String> headers = auth == null ? Map.of() : Map.of("Authorization", auth);
                 answers.put(method + " malformed form" + (auth == null ? ", anonymous" : ""), RawHttp.send("127.0.0.1", port,
-                        method, "/api/verifications/x", FORM, "a=%zz&%%%&b".getBytes(StandardCharsets.UTF_8), headers));
+                        method, "/api/document-verifications/x", FORM, "a=%zz&%%%&b".getBytes(StandardCharsets.UTF_8), headers));
             }
         }
 
