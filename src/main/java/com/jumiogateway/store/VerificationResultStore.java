@@ -36,9 +36,12 @@ public class VerificationResultStore {
     private final MeterRegistry meters;
     private final Clock clock;
     private final Map<String, io.micrometer.core.instrument.Counter> storedCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Outboxes written in the same transaction as each new result version (webhook destinations). */
+    private final List<ResultVersionListener> listeners;
 
     public VerificationResultStore(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectMapper mapper,
-                                   MeterRegistry meters, Clock clock) {
+                                   MeterRegistry meters, Clock clock, List<ResultVersionListener> listeners) {
+        this.listeners = listeners;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.mapper = mapper;
@@ -52,9 +55,17 @@ public class VerificationResultStore {
         String hash = sha256(toJson(result.details()) + "|" + result.status());
         Outcome outcome;
         try {
-            // most results are the first for their scan reference: one INSERT, no lock round trip
-            insert(result, json, hash, inboxId);
-            outcome = Outcome.APPLIED;
+            // most results are the first for their scan reference: one INSERT, no lock round trip (in a
+            // transaction with the listeners' outbox rows when a listener is active)
+            if (listeners.stream().anyMatch(ResultVersionListener::active)) {
+                outcome = transactions.execute(tx -> {
+                    insert(result, json, hash, inboxId);
+                    return applied(result);
+                });
+            } else {
+                insert(result, json, hash, inboxId);
+                outcome = Outcome.APPLIED;
+            }
         } catch (DuplicateKeyException exists) {
             outcome = transactions.execute(tx -> upsert(result, json, hash, inboxId));
         }
@@ -74,7 +85,7 @@ public class VerificationResultStore {
         if (current.isEmpty()) {
             // deleted between our failed insert and now: insert it after all
             insert(result, json, hash, inboxId);
-            return Outcome.APPLIED;
+            return applied(result);
         }
         Map<String, Object> row = current.get(0);
         if (hash.equals(row.get("payload_hash"))) {
@@ -94,6 +105,16 @@ public class VerificationResultStore {
                 result.kind().name(), result.source().name(), result.status(), result.decision().name(),
                 result.merchantReference(), result.customerId(), eventTime, hash, json, inboxId, now,
                 result.scanReference());
+        return applied(result);
+    }
+
+    /** A new current version: the listeners write their outbox rows in the same transaction. */
+    private Outcome applied(VerificationResult result) {
+        for (ResultVersionListener listener : listeners) {
+            if (listener.active()) {
+                listener.applied(result);
+            }
+        }
         return Outcome.APPLIED;
     }
 
