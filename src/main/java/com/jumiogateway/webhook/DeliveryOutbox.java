@@ -67,6 +67,21 @@ public class DeliveryOutbox implements ClaimQueue {
     private final Clock clock;
     private final ClaimTable<Long> claims;
     private final String instanceId;
+    private final Map<String, io.micrometer.core.instrument.Counter> deliveredCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Timer> latencies = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Deliveries the receiver accepted whose DELIVERED mark is not in the database yet: written together (one JDBC
+     * batch) once as many as the sender has threads are waiting, before every claim, and by the heartbeat. Their
+     * claims stay held (and renewed) until then; should this instance die first, they are sent again, with the same
+     * webhook-id, like the deliveries in flight.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Mark> unconfirmed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Object flushing = new Object();
+
+    private record Mark(long id, Integer statusCode, Instant at) { }
+
+    /** Per destination: when this instance last cleared its failing_since after a success (at most once a second). */
+    private final Map<String, Instant> healthyMarked = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DeliveryOutbox(JdbcTemplate jdbc, TransactionTemplate transactions, WebhookProperties properties,
                           AlertOutbox alerts, MeterRegistry meters, Clock clock, InstanceIdentity identity) {
@@ -149,6 +164,10 @@ public class DeliveryOutbox implements ClaimQueue {
         if (!properties.isEnabled()) {
             return List.of();
         }
+        // what the receivers accepted is marked DELIVERED before anything new is claimed
+        if (!confirmDelivered()) {
+            return List.of();
+        }
         return claims.claim(() -> {
             claims.giveBackOrphans();
             List<String> active = activeDestinations();
@@ -171,7 +190,7 @@ public class DeliveryOutbox implements ClaimQueue {
                             + " AND NOT EXISTS (SELECT 1 FROM delivery_outbox o WHERE o.destination = d.destination"
                             + " AND o.scan_reference = d.scan_reference AND o.status = 'PENDING' AND o.id < d.id)"
                             + " ORDER BY d.id FETCH FIRST " + properties.getBatchSize() + " ROWS ONLY FOR UPDATE SKIP LOCKED",
-                    DeliveryOutbox::claimed, args.toArray());
+                    (rs, row) -> claimed(rs, now.toInstant()), args.toArray());
             if (rows.isEmpty()) {
                 return rows;
             }
@@ -189,13 +208,21 @@ public class DeliveryOutbox implements ClaimQueue {
         });
     }
 
-    private static ClaimedDelivery claimed(ResultSet rs, int row) throws SQLException {
+    private static ClaimedDelivery claimed(ResultSet rs, Instant claimedAt) throws SQLException {
         return new ClaimedDelivery(rs.getLong("id"), rs.getString("message_id"), rs.getString("destination"),
-                rs.getString("channel"), rs.getString("scan_reference"), rs.getInt("attempts") + 1, rs.getString("payload"));
+                rs.getString("channel"), rs.getString("scan_reference"), rs.getInt("attempts") + 1, rs.getString("payload"),
+                claimedAt);
     }
 
-    /** Sender step before posting: renews the lease; true when another instance took the row over meanwhile. */
-    public boolean claimLost(@ExchangeProperty(ExchangeNames.DELIVERY_ID) long id) {
+    /**
+     * Sender step before posting: true when another instance took the row over meanwhile. Within the first half of
+     * the lease nobody else can hold it (no database round trip); later (a long batch) the lease is renewed here.
+     */
+    public boolean claimLost(@ExchangeProperty(ExchangeNames.DELIVERY) ClaimedDelivery delivery) {
+        if (clock.instant().isBefore(delivery.claimedAt().plus(properties.getClaimLease().dividedBy(2)))) {
+            return false;
+        }
+        long id = delivery.id();
         int renewed = jdbc.update("UPDATE delivery_outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ?"
                 + " AND status = 'PENDING'", Timestamp.from(clock.instant().plus(properties.getClaimLease())), id, instanceId);
         if (renewed == 0) {
@@ -208,18 +235,66 @@ public class DeliveryOutbox implements ClaimQueue {
     /** Sender step: the receiver answered 2xx. Not fenced by the claim: the receiver has it, whoever holds it now. */
     public void markDelivered(@Body DeliveryAnswer answer, @ExchangeProperty(ExchangeNames.DELIVERY) ClaimedDelivery delivery) {
         Instant now = clock.instant();
-        recordAttempt(delivery, answer, now);
-        jdbc.update("UPDATE delivery_outbox SET status = 'DELIVERED', delivered_at = ?, last_attempt_at = ?,"
-                        + " last_status_code = ?, last_error = NULL, claimed_until = NULL WHERE id = ? AND status <> 'DELIVERED'",
-                Timestamp.from(now), Timestamp.from(now), answer.statusCode(), delivery.id());
-        claims.forget(delivery.id());
-        jdbc.update("UPDATE delivery_destination SET failing_since = NULL WHERE name = ? AND failing_since IS NOT NULL",
-                delivery.destination());
-        meters.counter("gateway.webhooks.delivered", "destination", delivery.destination()).increment();
-        Timer.builder("gateway.webhooks.latency").tag("destination", delivery.destination())
-                .description("Time from the request to the receiver's answer").register(meters)
+        // the attempt log holds every failed attempt, and the success that followed them; a first-time success is
+        // the row itself (attempts 1, last status code, delivered at): one statement per delivery
+        if (delivery.attempt() > 1) {
+            recordAttempt(delivery, answer, now);
+        }
+        unconfirmed.add(new Mark(delivery.id(), answer.statusCode(), now));
+        if (unconfirmed.size() >= properties.getThreads()) {
+            confirmDelivered();
+        }
+        String destination = delivery.destination();
+        Instant marked = healthyMarked.get(destination);
+        if (marked == null || marked.isBefore(now.minusSeconds(1)) || delivery.attempt() > 1) {
+            healthyMarked.put(destination, now);
+            jdbc.update("UPDATE delivery_destination SET failing_since = NULL WHERE name = ? AND failing_since IS NOT NULL",
+                    destination);
+        }
+        deliveredCounters.computeIfAbsent(destination,
+                d -> meters.counter("gateway.webhooks.delivered", "destination", d)).increment();
+        latencies.computeIfAbsent(destination, d -> Timer.builder("gateway.webhooks.latency").tag("destination", d)
+                        .description("Time from the request to the receiver's answer").register(meters))
                 .record(answer.durationMs(), TimeUnit.MILLISECONDS);
         log.debug("Delivery {} to {} delivered (attempt {})", delivery.id(), delivery.destination(), delivery.attempt());
+    }
+
+    /**
+     * Writes the waiting DELIVERED marks (one JDBC batch); true when none is left. Not fenced by the claim: the
+     * receiver has it, whoever holds the claim now. Never throws: a failure keeps the marks for the next call.
+     */
+    boolean confirmDelivered() {
+        if (unconfirmed.isEmpty()) {
+            return true;
+        }
+        synchronized (flushing) {
+            List<Mark> marks = new ArrayList<>();
+            for (Mark mark; (mark = unconfirmed.poll()) != null; ) {
+                marks.add(mark);
+            }
+            if (marks.isEmpty()) {
+                return true;
+            }
+            try {
+                jdbc.batchUpdate("UPDATE delivery_outbox SET status = 'DELIVERED', delivered_at = ?, last_attempt_at = ?,"
+                                + " last_status_code = ?, last_error = NULL, claimed_until = NULL WHERE id = ? AND status <> 'DELIVERED'",
+                        marks.stream().map(m -> new Object[] {Timestamp.from(m.at()), Timestamp.from(m.at()), m.statusCode(), m.id()})
+                                .toList());
+            } catch (RuntimeException e) {
+                unconfirmed.addAll(marks);
+                claims.databaseUnavailable(e);
+                return false;
+            }
+            marks.forEach(m -> claims.forget(m.id()));
+            return true;
+        }
+    }
+
+    /** The heartbeat also writes waiting DELIVERED marks. */
+    @Override
+    public int renewHeld() {
+        confirmDelivered();
+        return claims.renewHeld();
     }
 
     /**
@@ -297,6 +372,7 @@ public class DeliveryOutbox implements ClaimQueue {
      * success pauses it. Only the instance whose update paused it raises the operations alert.
      */
     private void destinationFailed(String destination, Instant now) {
+        healthyMarked.remove(destination);
         Timestamp ts = Timestamp.from(now);
         if (jdbc.update("UPDATE delivery_destination SET failing_since = ? WHERE name = ? AND failing_since IS NULL",
                 ts, destination) == 0) {

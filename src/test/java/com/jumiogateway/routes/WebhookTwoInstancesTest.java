@@ -138,8 +138,8 @@ class WebhookTwoInstancesTest {
         long repeated = perId.values().stream().filter(count -> count == 2).count();
         System.out.printf("kill -9 with %d of %d requests received: %d webhook-ids delivered twice%n", beforeKill, results,
                 repeated);
-        // only deliveries in flight at the kill (at most one per sender thread) can be repeated
-        assertThat(repeated).as("repeated deliveries").isLessThanOrEqualTo(8);
+        // only deliveries in flight at the kill, or accepted and not yet marked DELIVERED (at most one per sender thread each)
+        assertThat(repeated).as("repeated deliveries").isLessThanOrEqualTo(16);
         // every scan's result reached the receiver, each under one webhook-id
         Set<String> scans = ours(run).stream().map(WebhookTwoInstancesTest::scanOf).collect(Collectors.toSet());
         assertThat(scans).containsExactlyInAnyOrderElementsOf(refs);
