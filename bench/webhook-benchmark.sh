@@ -5,12 +5,12 @@
 # concurrent clients as the sender has threads, posting the same payload. Prints both and the ratio (target >= 0.5).
 # The report is also written to target/webhook-benchmark.txt.
 #
-# Usage: bench/webhook-benchmark.sh      [env: RESULTS=10000 THREADS=8]
+# Usage: bench/webhook-benchmark.sh      [env: RESULTS=10000 THREADS=8 BATCH=50]
 # Database: embedded H2, or PostgreSQL when GATEWAY_DB_URL is set (as in .ci/run's second pass).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RESULTS=${RESULTS:-10000}; THREADS=${THREADS:-8}
-./mvnw -q -B -ntp -o test -Dtest=WebhookBenchmark -Dbench=true -Dbench.results="$RESULTS" -Dbench.threads="$THREADS" \
+RESULTS=${RESULTS:-10000}; THREADS=${THREADS:-8}; BATCH=${BATCH:-50}
+./mvnw -q -B -ntp -o test -Dtest=WebhookBenchmark -Dbench=true -Dbench.results="$RESULTS" -Dbench.threads="$THREADS" -Dbench.batch="$BATCH" \
   -Dsurefire.failIfNoSpecifiedTests=false || status=$?
 cat target/webhook-benchmark.txt 2>/dev/null || true
 exit "${status:-0}"

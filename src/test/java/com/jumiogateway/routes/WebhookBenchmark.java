@@ -79,6 +79,7 @@ class WebhookBenchmark extends GatewayTestSupport {
         registry.add("gateway.webhooks.destinations.bench.secret",
                 () -> "whsec_" + Base64.getEncoder().encodeToString("benchmark-secret-key".getBytes()));
         registry.add("gateway.webhooks.threads", () -> Integer.toString(THREADS));
+        registry.add("gateway.webhooks.batch-size", () -> System.getProperty("bench.batch", "50"));
         registry.add("logging.level.com.jumiogateway", () -> "INFO");
     }
 
