@@ -86,10 +86,13 @@ public class AlertOutbox implements ClaimQueue {
     private final ClaimTable<Long> claims;
     /** Alerts the SMTP server accepted whose SENT mark has not reached the database yet: id to rule. */
     private final Map<Long, String> unconfirmedSent = new ConcurrentHashMap<>();
+    /** Chat channels (besides email), each with its own outbox; looked up lazily (they may depend on this outbox). */
+    private final org.springframework.beans.factory.ObjectProvider<AlertChannels> channels;
 
     public AlertOutbox(JdbcTemplate jdbc, TransactionTemplate transactions, AlertProperties properties,
                        AlertRenderer renderer, ObjectMapper mapper, MeterRegistry meters, Clock clock,
-                       InstanceIdentity identity) {
+                       InstanceIdentity identity, org.springframework.beans.factory.ObjectProvider<AlertChannels> channels) {
+        this.channels = channels;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.properties = properties;
@@ -137,6 +140,9 @@ public class AlertOutbox implements ClaimQueue {
     public boolean enqueue(String category, String rule, String subject, Map<String, Object> data) {
         String key = rule + ":" + subject;
         Timestamp now = Timestamp.from(clock.instant());
+        // chat channels first and at every enqueue (idempotent per rule, subject and channel): a message a crash
+        // left unqueued is queued when the fan-out is retried, although the email alert already exists
+        channels.orderedStream().forEach(c -> c.alertQueued(category.toUpperCase(Locale.ROOT), rule, subject, data));
         try {
             jdbc.update("INSERT INTO alert_outbox (alert_key, rule, category, scan_reference, status, attempts,"
                             + " next_attempt_at, alert_json, created_at) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)",

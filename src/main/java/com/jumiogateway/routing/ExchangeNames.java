@@ -71,6 +71,15 @@ public final class ExchangeNames {
     /** Property: AlertOutbox.ResendOutcome of a resend request; set by resend-alert. */
     public static final String RESEND_OUTCOME = "ResendOutcome";
 
+    // --- deliveries (routes/webhook-delivery.camel.yaml, routes/deliveries-api.camel.yaml) ------------------------
+
+    /** Property: delivery_outbox id of the delivery being sent; set by send-delivery. */
+    public static final String DELIVERY_ID = "DeliveryId";
+    /** Property: the ClaimedDelivery being sent (the body becomes the receiver's answer); set by send-delivery. */
+    public static final String DELIVERY = "Delivery";
+    /** Property: DeliveryOutbox.RedeliverOutcome of a redeliver request; set by redeliver-delivery. */
+    public static final String REDELIVER_OUTCOME = "RedeliverOutcome";
+
     // --- transaction initiation API (routes/transaction-initiation.camel.yaml) -------------------------------
 
     /** Property: HTTP status the API answers with (and the error configuration uses); set by the initiation beans. */

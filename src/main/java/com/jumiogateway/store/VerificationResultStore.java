@@ -42,13 +42,17 @@ public class VerificationResultStore {
     private final ErasureTombstones tombstones;
     private final PersonalDataRedaction redaction;
     private final Map<String, io.micrometer.core.instrument.Counter> storedCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Outboxes written in the same transaction as each new result version (webhook destinations). */
+    private final List<ResultVersionListener> listeners;
 
     public VerificationResultStore(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectMapper mapper,
                                    MeterRegistry meters, Clock clock, DataProtection protection,
-                                   ErasureTombstones tombstones, PersonalDataRedaction redaction) {
+                                   ErasureTombstones tombstones, PersonalDataRedaction redaction,
+                                   List<ResultVersionListener> listeners) {
         this.protection = protection;
         this.tombstones = tombstones;
         this.redaction = redaction;
+        this.listeners = listeners;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.mapper = mapper;
@@ -57,12 +61,10 @@ public class VerificationResultStore {
     }
 
     /** Route step: stores the result in the body; returns the outcome (APPLIED, DUPLICATE or STALE). */
-    public String store(@Body VerificationResult result, @Header(ExchangeNames.CALLBACK_INBOX_ID) Long inboxId) {
-        // an erased reference: a later callback or retrieval result is stored without its personal fields
-        boolean erased = tombstones.erased(result.scanReference());
-        if (erased) {
-            result = redaction.withoutPersonalData(result);
-        }
+    public String store(@Body VerificationResult incoming, @Header(ExchangeNames.CALLBACK_INBOX_ID) Long inboxId) {
+        // an erased reference: a later callback or retrieval result is stored (and passed on) without its personal fields
+        boolean erased = tombstones.erased(incoming.scanReference());
+        VerificationResult result = erased ? redaction.withoutPersonalData(incoming) : incoming;
         // result_json is encrypted at rest (its details hold the person's data); the searchable columns stay clear
         SealedText json = protection.sealText(ProtectedColumn.RESULT_DETAILS, erased
                 ? redaction.redactResultJson(toJson(result), PersonalDataRedaction.Reason.ERASED, clock.instant())
@@ -70,12 +72,19 @@ public class VerificationResultStore {
         String hash = PersonalDataRedaction.payloadHash(toJson(result.details()), result.status());
         Outcome outcome;
         try {
-            // most results are the first for their scan reference: one INSERT, no lock round trip
-            insert(result, json, hash, inboxId);
-            outcome = Outcome.APPLIED;
+            // most results are the first for their scan reference: one INSERT, no lock round trip (in a
+            // transaction with the listeners' outbox rows when a listener is active)
+            if (listeners.stream().anyMatch(ResultVersionListener::active)) {
+                outcome = transactions.execute(tx -> {
+                    insert(result, json, hash, inboxId);
+                    return applied(result);
+                });
+            } else {
+                insert(result, json, hash, inboxId);
+                outcome = Outcome.APPLIED;
+            }
         } catch (DuplicateKeyException exists) {
-            VerificationResult stored = result;
-            outcome = transactions.execute(tx -> upsert(stored, json, hash, inboxId));
+            outcome = transactions.execute(tx -> upsert(result, json, hash, inboxId));
         }
         if (erased || tombstones.erased(result.scanReference())) {
             // erased before (marked now) or while this result was being stored (redacted now): either way no
@@ -101,7 +110,7 @@ public class VerificationResultStore {
         if (current.isEmpty()) {
             // deleted between our failed insert and now: insert it after all
             insert(result, json, hash, inboxId);
-            return Outcome.APPLIED;
+            return applied(result);
         }
         Map<String, Object> row = current.get(0);
         if (hash.equals(row.get("payload_hash"))) {
@@ -121,6 +130,16 @@ public class VerificationResultStore {
                 result.kind().name(), result.source().name(), result.status(), result.decision().name(),
                 result.merchantReference(), result.customerId(), eventTime, hash, json.value(), json.keyId(), inboxId, now,
                 result.scanReference());
+        return applied(result);
+    }
+
+    /** A new current version: the listeners write their outbox rows in the same transaction. */
+    private Outcome applied(VerificationResult result) {
+        for (ResultVersionListener listener : listeners) {
+            if (listener.active()) {
+                listener.applied(result);
+            }
+        }
         return Outcome.APPLIED;
     }
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Webhook delivery benchmark (issue 13). Queues 10,000 results in the delivery outbox (written as the store writes
+# them), then lets the sender deliver them, signed, to a local no-op receiver (the JDK's HTTP server answering 204),
+# and compares deliveries/s with the receiver's own ceiling measured in the same run: a no-op POST loop with as many
+# concurrent clients as the sender has threads, posting the same payload. Prints both and the ratio (target >= 0.5).
+# The report is also written to target/webhook-benchmark.txt.
+#
+# Usage: bench/webhook-benchmark.sh      [env: RESULTS=10000 THREADS=8 BATCH=50]
+# Database: embedded H2, or PostgreSQL when GATEWAY_DB_URL is set (as in .ci/run's second pass).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RESULTS=${RESULTS:-10000}; THREADS=${THREADS:-8}; BATCH=${BATCH:-50}
+./mvnw -q -B -ntp -o test -Dtest=WebhookBenchmark -Dbench=true -Dbench.results="$RESULTS" -Dbench.threads="$THREADS" -Dbench.batch="$BATCH" \
+  -Dsurefire.failIfNoSpecifiedTests=false || status=$?
+cat target/webhook-benchmark.txt 2>/dev/null || true
+exit "${status:-0}"

@@ -1,0 +1,533 @@
+package com.jumiogateway.webhook;
+
+import com.jumiogateway.alert.AlertOutbox;
+import com.jumiogateway.api.ApiProblem;
+import com.jumiogateway.api.BadRequestException;
+import com.jumiogateway.claims.ClaimQueue;
+import com.jumiogateway.claims.ClaimTable;
+import com.jumiogateway.claims.InstanceIdentity;
+import com.jumiogateway.logging.LogText;
+import com.jumiogateway.routing.ExchangeNames;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The delivery outbox (webhooks and chat messages): claimed with short leases like the other queues (shared
+ * {@link ClaimTable}, renewed by the heartbeat), sent by routes/webhook-delivery.camel.yaml, then marked DELIVERED,
+ * scheduled again with exponential backoff and jitter (Retry-After honoured), or FAILED (permanent answer, or out of
+ * attempts; re-sendable). Every attempt is recorded in delivery_attempt.
+ *
+ * <p>Ordering: per destination and scan reference only the oldest PENDING row can be claimed, so an older result
+ * never overtakes a newer one, even while it waits for a retry. Health: a destination failing without success for
+ * {@code pause-after} is paused (its rows wait as PENDING, an operations alert goes out); resumed through the API,
+ * it continues with its oldest undelivered row.
+ */
+@Component("deliveryOutbox")
+public class DeliveryOutbox implements ClaimQueue {
+
+    public static final String PENDING = "PENDING";
+    public static final String DELIVERED = "DELIVERED";
+    public static final String FAILED = "FAILED";
+    private static final Set<String> STATUSES = Set.of(PENDING, DELIVERED, FAILED);
+    private static final Logger log = LoggerFactory.getLogger(DeliveryOutbox.class);
+
+    /** What a redeliver request did (compared by name in routes/deliveries-api.camel.yaml). */
+    public enum RedeliverOutcome { REDELIVERED, NOT_FOUND, PENDING }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final WebhookProperties properties;
+    private final AlertOutbox alerts;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final ClaimTable<Long> claims;
+    private final String instanceId;
+    private final Map<String, io.micrometer.core.instrument.Counter> deliveredCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Timer> latencies = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Deliveries the receiver accepted whose DELIVERED mark is not in the database yet: written together (one JDBC
+     * batch) once as many as the sender has threads are waiting, before every claim, and by the heartbeat. Their
+     * claims stay held (and renewed) until then; should this instance die first, they are sent again, with the same
+     * webhook-id, like the deliveries in flight.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Mark> unconfirmed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Object flushing = new Object();
+
+    private record Mark(long id, Integer statusCode, Instant at) { }
+
+    /** Per destination: when this instance last cleared its failing_since after a success (at most once a second). */
+    private final Map<String, Instant> healthyMarked = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public DeliveryOutbox(JdbcTemplate jdbc, TransactionTemplate transactions, WebhookProperties properties,
+                          AlertOutbox alerts, MeterRegistry meters, Clock clock, InstanceIdentity identity) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.properties = properties;
+        this.alerts = alerts;
+        this.meters = meters;
+        this.clock = clock;
+        this.claims = new ClaimTable<>("Delivery outbox", "delivery_outbox", "id", "status = 'PENDING'",
+                "claimed_until = NULL", "claimed_until IS NOT NULL", jdbc, clock, identity, properties::getClaimLease, log);
+        this.instanceId = claims.owner();
+        for (String name : names()) {
+            if (properties.getDestinations().containsKey(name) && properties.getChat().containsKey(name)) {
+                throw new IllegalStateException("A webhook destination and a chat channel are both named " + name);
+            }
+            ensureDestinationRow(name);
+            Gauge.builder("gateway.webhooks.backlog", this, o -> o.backlog(name).count)
+                    .tag("destination", name).description("Deliveries waiting (PENDING)").register(meters);
+            Gauge.builder("gateway.webhooks.backlog.age", this, o -> o.backlog(name).oldestAgeSeconds)
+                    .tag("destination", name).baseUnit("seconds").description("Age of the oldest waiting delivery")
+                    .register(meters);
+        }
+    }
+
+    /** The destination's health row (kept from an earlier start with its paused state, else a new one). */
+    private void ensureDestinationRow(String name) {
+        try {
+            jdbc.update("INSERT INTO delivery_destination (name, paused) VALUES (?, FALSE)", name);
+        } catch (DuplicateKeyException known) {
+            // exists
+        }
+    }
+
+    private List<String> names() {
+        List<String> names = new ArrayList<>(properties.getDestinations().keySet());
+        names.addAll(properties.getChat().keySet());
+        return names;
+    }
+
+    private record Backlog(double count, double oldestAgeSeconds) { }
+
+    private Backlog backlog(String destination) {
+        try {
+            Map<String, Object> row = jdbc.queryForMap("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM delivery_outbox"
+                    + " WHERE destination = ? AND status = 'PENDING'", destination);
+            Instant oldest = toInstant(row.get("OLDEST") != null ? row.get("OLDEST") : row.get("oldest"));
+            Object n = row.get("N") != null ? row.get("N") : row.get("n");
+            return new Backlog(((Number) n).doubleValue(),
+                    oldest == null ? 0 : Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
+        } catch (RuntimeException e) {
+            return new Backlog(Double.NaN, Double.NaN);
+        }
+    }
+
+    /** Destinations (and chat channels) configured, enabled and not paused: the only ones whose rows are claimed. */
+    private List<String> activeDestinations() {
+        Set<String> active = new LinkedHashSet<>();
+        properties.getDestinations().forEach((name, d) -> {
+            if (d.isEnabled()) {
+                active.add(name);
+            }
+        });
+        properties.getChat().forEach((name, c) -> {
+            if (c.isEnabled()) {
+                active.add(name);
+            }
+        });
+        if (!active.isEmpty()) {
+            active.removeAll(jdbc.queryForList("SELECT name FROM delivery_destination WHERE paused = TRUE", String.class));
+        }
+        return new ArrayList<>(active);
+    }
+
+    /**
+     * Claim step of the sender loop: due PENDING rows of active destinations, not leased by another instance, and
+     * only the oldest PENDING row of each destination and scan reference.
+     */
+    public List<ClaimedDelivery> claim() {
+        if (!properties.isEnabled()) {
+            return List.of();
+        }
+        // what the receivers accepted is marked DELIVERED before anything new is claimed
+        if (!confirmDelivered()) {
+            return List.of();
+        }
+        return claims.claim(() -> {
+            claims.giveBackOrphans();
+            List<String> active = activeDestinations();
+            return active.isEmpty() ? List.of() : claimRows(active);
+        }, ClaimedDelivery::id);
+    }
+
+    private List<ClaimedDelivery> claimRows(List<String> active) {
+        Timestamp now = Timestamp.from(clock.instant());
+        Timestamp leaseUntil = Timestamp.from(clock.instant().plus(properties.getClaimLease()));
+        String placeholders = String.join(", ", active.stream().map(a -> "?").toList());
+        List<Object> args = new ArrayList<>(active);
+        args.add(now);
+        args.add(now);
+        return transactions.execute(tx -> {
+            List<ClaimedDelivery> rows = jdbc.query("SELECT d.id, d.message_id, d.destination, d.channel, d.scan_reference,"
+                            + " d.attempts, d.payload FROM delivery_outbox d WHERE d.status = 'PENDING'"
+                            + " AND d.destination IN (" + placeholders + ") AND d.next_attempt_at <= ?"
+                            + " AND (d.claimed_until IS NULL OR d.claimed_until < ?)"
+                            + " AND NOT EXISTS (SELECT 1 FROM delivery_outbox o WHERE o.destination = d.destination"
+                            + " AND o.scan_reference = d.scan_reference AND o.status = 'PENDING' AND o.id < d.id)"
+                            + " ORDER BY d.id FETCH FIRST " + properties.getBatchSize() + " ROWS ONLY FOR UPDATE SKIP LOCKED",
+                    (rs, row) -> claimed(rs, now.toInstant()), args.toArray());
+            if (rows.isEmpty()) {
+                return rows;
+            }
+            List<Object[]> updates = rows.stream().map(r -> new Object[] {instanceId, leaseUntil, r.id(), now}).toList();
+            int[] counts = jdbc.batchUpdate("UPDATE delivery_outbox SET claimed_by = ?, claimed_until = ?,"
+                    + " attempts = attempts + 1 WHERE id = ? AND status = 'PENDING'"
+                    + " AND (claimed_until IS NULL OR claimed_until < ?)", updates);
+            List<ClaimedDelivery> won = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                if (counts[i] == 1 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+                    won.add(rows.get(i));
+                }
+            }
+            return won;
+        });
+    }
+
+    private static ClaimedDelivery claimed(ResultSet rs, Instant claimedAt) throws SQLException {
+        return new ClaimedDelivery(rs.getLong("id"), rs.getString("message_id"), rs.getString("destination"),
+                rs.getString("channel"), rs.getString("scan_reference"), rs.getInt("attempts") + 1, rs.getString("payload"),
+                claimedAt);
+    }
+
+    /**
+     * Sender step before posting: true when another instance took the row over meanwhile. Within the first half of
+     * the lease nobody else can hold it (no database round trip); later (a long batch) the lease is renewed here.
+     */
+    public boolean claimLost(@ExchangeProperty(ExchangeNames.DELIVERY) ClaimedDelivery delivery) {
+        if (clock.instant().isBefore(delivery.claimedAt().plus(properties.getClaimLease().dividedBy(2)))) {
+            return false;
+        }
+        long id = delivery.id();
+        int renewed = jdbc.update("UPDATE delivery_outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ?"
+                + " AND status = 'PENDING'", Timestamp.from(clock.instant().plus(properties.getClaimLease())), id, instanceId);
+        if (renewed == 0) {
+            claims.forget(id);
+            log.warn("Delivery {} was taken over by another instance before this one sent it", id);
+        }
+        return renewed == 0;
+    }
+
+    /** Sender step: the receiver answered 2xx. Not fenced by the claim: the receiver has it, whoever holds it now. */
+    public void markDelivered(@Body DeliveryAnswer answer, @ExchangeProperty(ExchangeNames.DELIVERY) ClaimedDelivery delivery) {
+        Instant now = clock.instant();
+        // the attempt log holds every failed attempt, and the success that followed them; a first-time success is
+        // the row itself (attempts 1, last status code, delivered at): one statement per delivery
+        if (delivery.attempt() > 1) {
+            recordAttempt(delivery, answer, now);
+        }
+        unconfirmed.add(new Mark(delivery.id(), answer.statusCode(), now));
+        if (unconfirmed.size() >= properties.getThreads()) {
+            confirmDelivered();
+        }
+        String destination = delivery.destination();
+        Instant marked = healthyMarked.get(destination);
+        if (marked == null || marked.isBefore(now.minusSeconds(1)) || delivery.attempt() > 1) {
+            healthyMarked.put(destination, now);
+            jdbc.update("UPDATE delivery_destination SET failing_since = NULL WHERE name = ? AND failing_since IS NOT NULL",
+                    destination);
+        }
+        deliveredCounters.computeIfAbsent(destination,
+                d -> meters.counter("gateway.webhooks.delivered", "destination", d)).increment();
+        latencies.computeIfAbsent(destination, d -> Timer.builder("gateway.webhooks.latency").tag("destination", d)
+                        .description("Time from the request to the receiver's answer").register(meters))
+                .record(answer.durationMs(), TimeUnit.MILLISECONDS);
+        log.debug("Delivery {} to {} delivered (attempt {})", delivery.id(), delivery.destination(), delivery.attempt());
+    }
+
+    /**
+     * Writes the waiting DELIVERED marks (one JDBC batch); true when none is left. Not fenced by the claim: the
+     * receiver has it, whoever holds the claim now. Never throws: a failure keeps the marks for the next call.
+     */
+    boolean confirmDelivered() {
+        if (unconfirmed.isEmpty()) {
+            return true;
+        }
+        synchronized (flushing) {
+            List<Mark> marks = new ArrayList<>();
+            for (Mark mark; (mark = unconfirmed.poll()) != null; ) {
+                marks.add(mark);
+            }
+            if (marks.isEmpty()) {
+                return true;
+            }
+            try {
+                jdbc.batchUpdate("UPDATE delivery_outbox SET status = 'DELIVERED', delivered_at = ?, last_attempt_at = ?,"
+                                + " last_status_code = ?, last_error = NULL, claimed_until = NULL WHERE id = ? AND status <> 'DELIVERED'",
+                        marks.stream().map(m -> new Object[] {Timestamp.from(m.at()), Timestamp.from(m.at()), m.statusCode(), m.id()})
+                                .toList());
+            } catch (RuntimeException e) {
+                unconfirmed.addAll(marks);
+                claims.databaseUnavailable(e);
+                return false;
+            }
+            marks.forEach(m -> claims.forget(m.id()));
+            return true;
+        }
+    }
+
+    /** The heartbeat also writes waiting DELIVERED marks. */
+    @Override
+    public int renewHeld() {
+        confirmDelivered();
+        return claims.renewHeld();
+    }
+
+    /**
+     * Sender step: a 5xx, 408, 409, 429, timeout or refused connection. Tried again after the backoff (or the
+     * receiver's Retry-After), FAILED after max-attempts.
+     */
+    public void retryLater(@Body DeliveryAnswer answer, @ExchangeProperty(ExchangeNames.DELIVERY) ClaimedDelivery delivery) {
+        Instant now = clock.instant();
+        recordAttempt(delivery, answer, now);
+        destinationFailed(delivery.destination(), now);
+        if (delivery.attempt() >= properties.getMaxAttempts()) {
+            fail(delivery, answer, now, "out of attempts");
+            return;
+        }
+        Duration wait = answer.retryAfterSeconds() != null && answer.statusCode() != null && answer.statusCode() == 429
+                ? Duration.ofSeconds(answer.retryAfterSeconds()) : properties.backoff(delivery.attempt());
+        jdbc.update("UPDATE delivery_outbox SET next_attempt_at = ?, last_attempt_at = ?, last_status_code = ?,"
+                        + " last_error = ?, claimed_until = NULL WHERE id = ? AND claimed_by = ? AND status = 'PENDING'",
+                Timestamp.from(now.plus(wait)), Timestamp.from(now), answer.statusCode(), answer.error(), delivery.id(),
+                instanceId);
+        claims.forget(delivery.id());
+        meters.counter("gateway.webhooks.retries", "destination", delivery.destination()).increment();
+        log.info("Delivery {} to {} attempt {} failed ({}); next attempt in {} ms", delivery.id(), delivery.destination(),
+                delivery.attempt(), answer.error(), wait.toMillis());
+    }
+
+    /** Sender step: a 4xx other than 408/409/429 (or a redirect): FAILED at once, re-sendable through the API. */
+    public void markFailed(@Body DeliveryAnswer answer, @ExchangeProperty(ExchangeNames.DELIVERY) ClaimedDelivery delivery) {
+        Instant now = clock.instant();
+        recordAttempt(delivery, answer, now);
+        destinationFailed(delivery.destination(), now);
+        fail(delivery, answer, now, "permanent failure");
+    }
+
+    private void fail(ClaimedDelivery delivery, DeliveryAnswer answer, Instant now, String why) {
+        jdbc.update("UPDATE delivery_outbox SET status = 'FAILED', last_attempt_at = ?, last_status_code = ?,"
+                        + " last_error = ?, claimed_until = NULL WHERE id = ? AND status = 'PENDING'",
+                Timestamp.from(now), answer.statusCode(), answer.error(), delivery.id());
+        claims.forget(delivery.id());
+        meters.counter("gateway.webhooks.failed", "destination", delivery.destination()).increment();
+        log.warn("Delivery {} to {} FAILED after {} attempts ({}: {})", delivery.id(), delivery.destination(),
+                delivery.attempt(), why, answer.error());
+    }
+
+    /**
+     * Error step of the sender (an unexpected error, not the receiver's answer, e.g. the database): the row is
+     * given back for a later attempt. Never throws.
+     */
+    public void sendingFailed(Exchange exchange) {
+        ClaimedDelivery delivery = exchange.getProperty(ExchangeNames.DELIVERY, ClaimedDelivery.class);
+        if (delivery == null) {
+            return;
+        }
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        claims.forget(delivery.id());
+        try {
+            jdbc.update("UPDATE delivery_outbox SET next_attempt_at = ?, last_error = ?, claimed_until = NULL"
+                            + " WHERE id = ? AND claimed_by = ? AND status = 'PENDING'",
+                    Timestamp.from(clock.instant().plus(properties.backoff(delivery.attempt()))),
+                    LogText.describe(cause), delivery.id(), instanceId);
+        } catch (RuntimeException e) {
+            claims.outageSeen();
+        }
+        log.warn("Delivery {} to {} not sent: {}", delivery.id(), delivery.destination(), LogText.describe(cause));
+    }
+
+    private void recordAttempt(ClaimedDelivery delivery, DeliveryAnswer answer, Instant now) {
+        jdbc.update("INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, status_code, error, duration_ms)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)", delivery.id(), delivery.attempt(), Timestamp.from(now),
+                answer.statusCode(), answer.error(), answer.durationMs());
+    }
+
+    /**
+     * A failed attempt: the destination is failing since now (unless already); failing for pause-after without a
+     * success pauses it. Only the instance whose update paused it raises the operations alert.
+     */
+    private void destinationFailed(String destination, Instant now) {
+        healthyMarked.remove(destination);
+        Timestamp ts = Timestamp.from(now);
+        if (jdbc.update("UPDATE delivery_destination SET failing_since = ? WHERE name = ? AND failing_since IS NULL",
+                ts, destination) == 0) {
+            ensureDestinationRow(destination);
+            jdbc.update("UPDATE delivery_destination SET failing_since = ? WHERE name = ? AND failing_since IS NULL", ts, destination);
+        }
+        int paused = jdbc.update("UPDATE delivery_destination SET paused = TRUE, paused_at = ?, pause_reason = ?"
+                        + " WHERE name = ? AND paused = FALSE AND failing_since <= ?", ts,
+                "failing for " + properties.getPauseAfter(), destination, Timestamp.from(now.minus(properties.getPauseAfter())));
+        if (paused == 1) {
+            meters.counter("gateway.webhooks.paused", "destination", destination).increment();
+            log.error("Delivery destination {} PAUSED: failing without success for {}; its deliveries wait until"
+                    + " POST /api/destinations/{}/resume", destination, properties.getPauseAfter(), destination);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("subject", "Delivery destination " + destination + " paused after failing for " + properties.getPauseAfter());
+            data.put("text", "Every delivery to " + destination + " failed for " + properties.getPauseAfter()
+                    + " (see GET /api/deliveries?destination=" + destination + "&status=PENDING for the last status"
+                    + " codes and errors). Its deliveries are kept and wait as PENDING. Once the receiver is fixed, resume"
+                    + " it with POST /api/destinations/" + destination + "/resume: it continues with the oldest"
+                    + " undelivered result.");
+            data.put("destination", destination);
+            alerts.enqueue("OPERATIONS", "delivery-destination-paused", destination + "-" + now.toEpochMilli(), data);
+        }
+    }
+
+    // --- API ----------------------------------------------------------------------------------------------------
+
+    /** API: deliveries newest first (at most 500), optionally of one destination and/or status. */
+    public List<DeliveryView> list(@Header("destination") String destination, @Header("status") String status) {
+        StringBuilder sql = new StringBuilder("SELECT id, message_id, destination, channel, scan_reference, status, attempts,"
+                + " last_status_code, last_error, last_attempt_at, next_attempt_at, created_at, delivered_at"
+                + " FROM delivery_outbox WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (destination != null && !destination.isBlank()) {
+            sql.append(" AND destination = ?");
+            args.add(destination.trim());
+        }
+        if (status != null && !status.isBlank()) {
+            String wanted = status.trim().toUpperCase(Locale.ROOT);
+            if (!STATUSES.contains(wanted)) {
+                throw new BadRequestException("status must be PENDING, DELIVERED or FAILED");
+            }
+            sql.append(" AND status = ?");
+            args.add(wanted);
+        }
+        sql.append(" ORDER BY id DESC FETCH FIRST 500 ROWS ONLY");
+        return jdbc.query(sql.toString(), DeliveryOutbox::view, args.toArray());
+    }
+
+    /** API: a FAILED or DELIVERED delivery sent again, same webhook-id, attempts reset. */
+    public RedeliverOutcome redeliver(@Header("id") String idText) {
+        long id;
+        try {
+            id = Long.parseLong(idText == null ? "" : idText.trim());
+        } catch (NumberFormatException e) {
+            return RedeliverOutcome.NOT_FOUND;
+        }
+        int updated = jdbc.update("UPDATE delivery_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = ?,"
+                + " claimed_until = NULL, claimed_by = NULL, delivered_at = NULL WHERE id = ? AND status <> 'PENDING'",
+                Timestamp.from(clock.instant()), id);
+        if (updated == 1) {
+            meters.counter("gateway.webhooks.redelivered").increment();
+            log.info("Delivery {} queued again", id);
+            return RedeliverOutcome.REDELIVERED;
+        }
+        Long exists = jdbc.queryForObject("SELECT COUNT(*) FROM delivery_outbox WHERE id = ?", Long.class, id);
+        return exists != null && exists > 0 ? RedeliverOutcome.PENDING : RedeliverOutcome.NOT_FOUND;
+    }
+
+    /** API: the destinations and chat channels with their health and backlog. */
+    public List<Map<String, Object>> destinations() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (String name : names()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("name", name);
+            view.put("channel", properties.getDestinations().containsKey(name) ? DeliveryRows.WEBHOOK
+                    : properties.getChat().get(name).getType().toUpperCase(Locale.ROOT));
+            List<Map<String, Object>> state = jdbc.queryForList("SELECT paused, failing_since, paused_at, pause_reason"
+                    + " FROM delivery_destination WHERE name = ?", name);
+            if (!state.isEmpty()) {
+                Map<String, Object> row = lower(state.get(0));
+                view.put("paused", row.get("paused"));
+                view.put("failingSince", str(toInstant(row.get("failing_since"))));
+                view.put("pausedAt", str(toInstant(row.get("paused_at"))));
+                view.put("pauseReason", row.get("pause_reason"));
+            }
+            Backlog backlog = backlog(name);
+            view.put("pending", (long) backlog.count);
+            view.put("oldestPendingAgeSeconds", backlog.oldestAgeSeconds);
+            list.add(view);
+        }
+        return list;
+    }
+
+    /** API: pause (true) or resume (false) a destination. Resuming makes its waiting rows due at once, oldest first. */
+    public Map<String, Object> setPaused(@Header("name") String name, boolean paused) {
+        if (!names().contains(name)) {
+            throw new ApiProblem(404, "not-found", "No delivery destination with this name");
+        }
+        Instant now = clock.instant();
+        ensureDestinationRow(name);
+        if (paused) {
+            jdbc.update("UPDATE delivery_destination SET paused = TRUE, paused_at = ?, pause_reason = 'paused through the API'"
+                    + " WHERE name = ?", Timestamp.from(now), name);
+        } else {
+            transactions.executeWithoutResult(tx -> {
+                jdbc.update("UPDATE delivery_destination SET paused = FALSE, failing_since = NULL, paused_at = NULL,"
+                        + " pause_reason = NULL WHERE name = ?", name);
+                jdbc.update("UPDATE delivery_outbox SET next_attempt_at = ? WHERE destination = ? AND status = 'PENDING'",
+                        Timestamp.from(now), name);
+            });
+        }
+        log.info("Delivery destination {} {}", name, paused ? "paused" : "resumed");
+        return Map.of("name", name, "paused", paused);
+    }
+
+    private static DeliveryView view(ResultSet rs, int row) throws SQLException {
+        int code = rs.getInt("last_status_code");
+        Integer lastStatus = rs.wasNull() ? null : code;
+        return new DeliveryView(rs.getLong("id"), rs.getString("message_id"), rs.getString("destination"),
+                rs.getString("channel"), rs.getString("scan_reference"), rs.getString("status"), rs.getInt("attempts"),
+                lastStatus, rs.getString("last_error"), instant(rs.getTimestamp("last_attempt_at")),
+                instant(rs.getTimestamp("next_attempt_at")), instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("delivered_at")));
+    }
+
+    private static Map<String, Object> lower(Map<String, Object> row) {
+        Map<String, Object> lower = new LinkedHashMap<>();
+        row.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+        return lower;
+    }
+
+    private static String str(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Timestamp ts) {
+            return ts.toInstant();
+        }
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        return Instant.parse(value.toString());
+    }
+
+    @Override
+    public ClaimTable<Long> claimTable() {
+        return claims;
+    }
+}
