@@ -35,7 +35,8 @@ import org.springframework.util.StringUtils;
  * /api/verifications?customerId=...} (Netverify's customerId, the Platform's userReference). One transaction removes
  * every personal field the gateway holds for the scan references concerned: the stored result (only decision, status,
  * reject reason, document type, country and timings stay), the raw callbacks (PROCESSED ones by scan reference,
- * FAILED ones whose body names it), alert content, the pending registry row, and the Platform end-user references.
+ * FAILED ones whose body names it), alert content, delivery payloads (a delivery still waiting is not sent: FAILED),
+ * the pending registry row, and the Platform end-user references.
  * It leaves a tombstone per reference (reference, kind, status, decision, erased-at, erased-by), which makes every
  * later callback or retrieval result for it be stored without personal fields. After the commit the same removal
  * runs once more, for a result that was being stored at that very moment. Each erasure is audited. With
@@ -168,6 +169,7 @@ public class Erasure {
         redaction.redactStoredResult(scanReference, Reason.ERASED, now);
         redaction.purgeRawBodiesOfScan(scanReference, now);
         redaction.purgeAlertContentOfScan(scanReference, now);
+        redaction.purgeDeliveryPayloadsOfScan(scanReference, now);
     }
 
     private Target target(String scanReference) {

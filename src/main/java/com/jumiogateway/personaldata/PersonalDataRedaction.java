@@ -25,10 +25,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every removal of personal data from the places that hold it, for retention and erasure alike, in one class: the
- * raw callback bodies ({@code callback_inbox.body}), the stored results ({@code verification_result.result_json})
- * and the alert content ({@code alert_outbox.alert_json}).
+ * raw callback bodies ({@code callback_inbox.body}), the stored results ({@code verification_result.result_json}),
+ * the alert content ({@code alert_outbox.alert_json}) and the delivery payloads ({@code delivery_outbox.payload}).
  *
- * <p>Raw bodies and alert content are removed with SQL that never reads the old content (the body becomes empty and
+ * <p>Raw bodies, alert content and delivery payloads are removed with SQL that never reads the old content (the body becomes empty and
  * {@code body_purged_at} says when). Only a stored result is read, changed and written back, because what stays of it
  * (status, decision, reject reason, references, timings) lives inside its JSON; that read-modify-write is
  * {@link #redactRows}, which opens and seals it under the data keys (encryption at rest). The only other read of raw bodies is
@@ -46,6 +46,10 @@ public class PersonalDataRedaction {
     public static final byte[] EMPTY_BODY = new byte[0];
     /** What sent alerts keep once their content is removed. */
     public static final String PURGED_ALERT_JSON = "{\"contentPurged\":true}";
+    /** What a delivery keeps once its payload is removed (never sent: redeliver refuses a purged row). */
+    public static final String PURGED_PAYLOAD = "{\"contentPurged\":true}";
+    /** last_error of a delivery still waiting when its scan reference was erased (it is not sent). */
+    public static final String ERASED_BEFORE_DELIVERY = "personal data erased before delivery";
 
     /** Top-level result fields that stay after a retention purge: decision, status, reject reason, references, timings. */
     private static final List<String> KEPT = List.of("scanReference", "kind", "source", "status", "decision",
@@ -256,6 +260,38 @@ public class PersonalDataRedaction {
         Timestamp at = Timestamp.from(now);
         return rows(jdbc.batchUpdate("UPDATE alert_outbox SET alert_json = ?, content_purged_at = ? WHERE id = ?",
                 ids.stream().map(id -> new Object[] {PURGED_ALERT_JSON, at, id}).toList()));
+    }
+
+    // --- delivery payloads (no read of the old content) ---------------------------------------------------------
+
+    /**
+     * Erasure: every delivery of the scan reference loses its payload; one still PENDING becomes FAILED (it is not
+     * sent with the person's data, nor with the marker). The UPDATE locks the rows, so no sender claims them meanwhile.
+     */
+    public int purgeDeliveryPayloadsOfScan(String scanReference, Instant now) {
+        return jdbc.update("UPDATE delivery_outbox SET payload = ?, payload_purged_at = ?,"
+                        + " last_error = CASE WHEN status = 'PENDING' THEN ? ELSE last_error END,"
+                        + " status = CASE WHEN status = 'PENDING' THEN 'FAILED' ELSE status END,"
+                        + " claimed_until = NULL WHERE scan_reference = ? AND payload_purged_at IS NULL",
+                PURGED_PAYLOAD, Timestamp.from(now), ERASED_BEFORE_DELIVERY, scanReference);
+    }
+
+    /**
+     * Retention: up to {@code batch} DELIVERED or FAILED deliveries finished (delivered, else last attempted) before
+     * {@code cutoff} lose their payload (SKIP LOCKED). PENDING ones wait until they are finished.
+     */
+    public int purgeDueDeliveryPayloads(Instant cutoff, int batch, Instant now) {
+        List<Long> ids = jdbc.queryForList("SELECT id FROM delivery_outbox WHERE status IN ('DELIVERED', 'FAILED')"
+                + " AND COALESCE(delivered_at, last_attempt_at, created_at) < ? AND payload_purged_at IS NULL"
+                + " ORDER BY id FETCH FIRST " + batch + " ROWS ONLY FOR UPDATE SKIP LOCKED", Long.class,
+                Timestamp.from(cutoff));
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        Timestamp at = Timestamp.from(now);
+        return rows(jdbc.batchUpdate("UPDATE delivery_outbox SET payload = ?, payload_purged_at = ? WHERE id = ?"
+                        + " AND status IN ('DELIVERED', 'FAILED') AND payload_purged_at IS NULL",
+                ids.stream().map(id -> new Object[] {PURGED_PAYLOAD, at, id}).toList()));
     }
 
     /** Rows changed by a batch (a driver that reports no count for a statement counts it as one). */

@@ -31,6 +31,7 @@ public class RetentionPurge {
     public static final String FAILED_RAW_CALLBACKS = "failed-raw-callbacks";
     public static final String PERSONAL_DATA = "personal-data";
     public static final String ALERT_CONTENT = "alert-content";
+    public static final String DELIVERY_PAYLOADS = "delivery-payloads";
     public static final String AUDIT = "audit";
 
     private static final Logger log = LoggerFactory.getLogger(RetentionPurge.class);
@@ -52,7 +53,8 @@ public class RetentionPurge {
         this.transactions = transactions;
         this.meters = meters;
         this.clock = clock;
-        for (String what : new String[] {RAW_CALLBACKS, FAILED_RAW_CALLBACKS, PERSONAL_DATA, ALERT_CONTENT, AUDIT}) {
+        for (String what : new String[] {RAW_CALLBACKS, FAILED_RAW_CALLBACKS, PERSONAL_DATA, ALERT_CONTENT, DELIVERY_PAYLOADS,
+                AUDIT}) {
             meters.counter("gateway.retention.purged", "what", what);
         }
     }
@@ -84,6 +86,12 @@ public class RetentionPurge {
     public int alertContent() {
         return inBatches(ALERT_CONTENT, properties.personalData(),
                 (cutoff) -> redaction.purgeDueAlertContent(cutoff, properties.batchSize(), clock.instant()));
+    }
+
+    /** Payloads of DELIVERED or FAILED deliveries finished longer ago than gateway.retention.personal-data. */
+    public int deliveryPayloads() {
+        return inBatches(DELIVERY_PAYLOADS, properties.personalData(),
+                (cutoff) -> redaction.purgeDueDeliveryPayloads(cutoff, properties.batchSize(), clock.instant()));
     }
 
     /** Audit events recorded longer ago than gateway.retention.audit. */
@@ -140,6 +148,10 @@ public class RetentionPurge {
                 + " WHERE updated_at < ? AND personal_data_purged_at IS NULL", properties.personalData()));
         view.put(ALERT_CONTENT, due(now, "SELECT COUNT(*) AS due, MIN(sent_at) AS oldest FROM alert_outbox WHERE"
                 + " status = 'SENT' AND sent_at < ? AND content_purged_at IS NULL", properties.personalData()));
+        view.put(DELIVERY_PAYLOADS, due(now, "SELECT COUNT(*) AS due, MIN(COALESCE(delivered_at, last_attempt_at,"
+                + " created_at)) AS oldest FROM delivery_outbox WHERE status IN ('DELIVERED', 'FAILED')"
+                + " AND COALESCE(delivered_at, last_attempt_at, created_at) < ? AND payload_purged_at IS NULL",
+                properties.personalData()));
         view.put(AUDIT, due(now, "SELECT COUNT(*) AS due, MIN(occurred_at) AS oldest FROM audit_event WHERE"
                 + " occurred_at < ?", properties.audit()));
         return view;

@@ -57,7 +57,7 @@ public class DeliveryOutbox implements ClaimQueue {
     private static final Logger log = LoggerFactory.getLogger(DeliveryOutbox.class);
 
     /** What a redeliver request did (compared by name in routes/deliveries-api.camel.yaml). */
-    public enum RedeliverOutcome { REDELIVERED, NOT_FOUND, PENDING }
+    public enum RedeliverOutcome { REDELIVERED, NOT_FOUND, PENDING, PURGED }
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -422,7 +422,10 @@ public class DeliveryOutbox implements ClaimQueue {
         return jdbc.query(sql.toString(), DeliveryOutbox::view, args.toArray());
     }
 
-    /** API: a FAILED or DELIVERED delivery sent again, same webhook-id, attempts reset. */
+    /**
+     * API: a FAILED or DELIVERED delivery sent again, same webhook-id, attempts reset. Not one whose payload was
+     * purged (erasure or retention): it holds only a marker, and sending that would look like a result (PURGED).
+     */
     public RedeliverOutcome redeliver(@Header("id") String idText) {
         long id;
         try {
@@ -431,15 +434,17 @@ public class DeliveryOutbox implements ClaimQueue {
             return RedeliverOutcome.NOT_FOUND;
         }
         int updated = jdbc.update("UPDATE delivery_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = ?,"
-                + " claimed_until = NULL, claimed_by = NULL, delivered_at = NULL WHERE id = ? AND status <> 'PENDING'",
-                Timestamp.from(clock.instant()), id);
+                + " claimed_until = NULL, claimed_by = NULL, delivered_at = NULL WHERE id = ? AND status <> 'PENDING'"
+                + " AND payload_purged_at IS NULL", Timestamp.from(clock.instant()), id);
         if (updated == 1) {
             meters.counter("gateway.webhooks.redelivered").increment();
             log.info("Delivery {} queued again", id);
             return RedeliverOutcome.REDELIVERED;
         }
-        Long exists = jdbc.queryForObject("SELECT COUNT(*) FROM delivery_outbox WHERE id = ?", Long.class, id);
-        return exists != null && exists > 0 ? RedeliverOutcome.PENDING : RedeliverOutcome.NOT_FOUND;
+        List<Boolean> purged = jdbc.queryForList("SELECT payload_purged_at IS NOT NULL FROM delivery_outbox WHERE id = ?",
+                Boolean.class, id);
+        return purged.isEmpty() ? RedeliverOutcome.NOT_FOUND
+                : purged.get(0) ? RedeliverOutcome.PURGED : RedeliverOutcome.PENDING;
     }
 
     /** API: the destinations and chat channels with their health and backlog. */
