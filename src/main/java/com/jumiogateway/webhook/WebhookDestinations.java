@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jumiogateway.api.ApiProblem;
 import com.jumiogateway.api.BadRequestException;
+import com.jumiogateway.dataprotection.DataProtection;
+import com.jumiogateway.dataprotection.ProtectedColumn;
 import com.jumiogateway.result.VerificationResult;
 import com.jumiogateway.store.ResultVersionListener;
 import java.net.InetAddress;
@@ -40,12 +42,15 @@ public class WebhookDestinations implements ResultVersionListener {
     private static final List<String> DEFAULT_FIELDS = List.of("scanReference", "merchantReference", "kind", "source",
             "status", "decision", "transactionDate", "eventTime", "secondsToResult");
 
+    private final DataProtection protection;
     private final WebhookProperties properties;
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public WebhookDestinations(WebhookProperties properties, JdbcTemplate jdbc, ObjectMapper mapper, Clock clock) {
+    public WebhookDestinations(WebhookProperties properties, JdbcTemplate jdbc, ObjectMapper mapper, Clock clock,
+                               DataProtection protection) {
+        this.protection = protection;
         this.properties = properties;
         this.jdbc = jdbc;
         this.mapper = mapper;
@@ -191,8 +196,11 @@ public class WebhookDestinations implements ResultVersionListener {
         } catch (DateTimeParseException e) {
             throw new BadRequestException("since must be an ISO-8601 instant, e.g. 2024-05-01T00:00:00Z");
         }
-        List<String> stored = jdbc.queryForList("SELECT result_json FROM verification_result WHERE updated_at >= ?"
-                + " ORDER BY updated_at, scan_reference", String.class, Timestamp.from(from));
+        // result_json is encrypted at rest when data keys are set: opened here to build each payload again
+        List<String> stored = jdbc.query("SELECT result_json, data_key_id FROM verification_result WHERE updated_at >= ?"
+                        + " ORDER BY updated_at, scan_reference",
+                (row, i) -> protection.openText(ProtectedColumn.RESULT_DETAILS, row.getString("data_key_id"),
+                        row.getString("result_json")), Timestamp.from(from));
         Instant now = clock.instant();
         int queued = 0;
         for (String json : stored) {
