@@ -34,6 +34,9 @@ public class CallbackEdge {
     private final MeterRegistry meters;
     private final ObjectProvider<CamelContext> camel;
     private volatile CamelContext camelContext;
+    /** Requests let through the edge and not yet handed to their route (see {@link #drain}). */
+    private final java.util.concurrent.atomic.AtomicInteger passing = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean draining;
 
     public CallbackEdge(CallbackSourceAllowlist allowlist, IntakeProperties properties, MeterRegistry meters,
                         ObjectProvider<CamelContext> camel) {
@@ -60,12 +63,37 @@ public class CallbackEdge {
      * Retry-After instead of a 404 from a route that does not exist yet. False again while shutting down.
      */
     public boolean ready() {
+        if (draining) {
+            return false;
+        }
         CamelContext context = camelContext;
         if (context == null) {
             context = camel.getIfAvailable();
             camelContext = context;
         }
         return context != null && context.getStatus().isStarted();
+    }
+
+    /** The edge lets a request through to its route ({@link #passed()} when the route has it). */
+    public void passing() {
+        passing.incrementAndGet();
+    }
+
+    /** The request let through is with its route now (an exchange Camel's shutdown waits for), or answered. */
+    public void passed() {
+        passing.decrementAndGet();
+    }
+
+    /**
+     * Shutdown, before the routes stop: from now on every request is answered 503, and the requests already let
+     * through get the moment they need to reach their route (at most {@code atMost}), so none meets a stopped route.
+     */
+    public void drain(java.time.Duration atMost) throws InterruptedException {
+        draining = true;
+        long until = System.nanoTime() + atMost.toNanos();
+        while (passing.get() > 0 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
     }
 
     /** 503 while starting (or stopping), counted. */

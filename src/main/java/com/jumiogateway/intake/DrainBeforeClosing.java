@@ -8,9 +8,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The order of a stop (SIGTERM): Camel's routes stop and finish their work first, while the port stays open and
- * every request is answered 503 with Retry-After (the edge answers so whenever Camel is not started; readiness is
- * already DOWN), and only then does the web server close. Without this the web server would close first and
+ * The order of a stop (SIGTERM): the edge answers every new request 503 with Retry-After (readiness is already
+ * DOWN) and lets the requests it had let through reach their routes; then Camel's routes stop and finish their work
+ * while the port stays open; only then does the web server close. Without this the web server would close first and
  * callbacks arriving during the drain would find a closed port. Stops before every other lifecycle (highest phase);
  * Camel's own stop later finds it stopped.
  */
@@ -21,10 +21,14 @@ public class DrainBeforeClosing implements SmartLifecycle {
 
     /** Looked up at stop: a declared dependency would make Spring start Camel before its routes are collected. */
     private final ObjectProvider<CamelContext> camel;
+    private final CallbackEdge edge;
+    private final IntakeProperties intake;
     private volatile boolean running;
 
-    public DrainBeforeClosing(ObjectProvider<CamelContext> camel) {
+    public DrainBeforeClosing(ObjectProvider<CamelContext> camel, CallbackEdge edge, IntakeProperties intake) {
         this.camel = camel;
+        this.edge = edge;
+        this.intake = intake;
     }
 
     @Override
@@ -35,6 +39,12 @@ public class DrainBeforeClosing implements SmartLifecycle {
     @Override
     public void stop() {
         log.info("Stopping: requests answered 503 while the routes finish their work (at most camel.main.shutdown-timeout)");
+        try {
+            // requests already let through (a callback body may still be arriving) reach their route first
+            edge.drain(intake.getBodyReadTimeout().plusSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             CamelContext context = camel.getIfAvailable();
             if (context != null) {
