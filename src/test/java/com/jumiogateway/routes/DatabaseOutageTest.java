@@ -113,8 +113,6 @@ class DatabaseOutageTest {
                     acknowledged.get(), processedBeforeCut, mailedBeforeCut);
             // a few seconds: until Jumio has been refused (503, about one second each) four times
             await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() >= 4);
-            assertThat(instance.apiGet("/actuator/health/readiness").statusCode())
-                    .as("not ready while the database is away").isEqualTo(503);
             proxy.start();
             Instant back = Instant.now();
             System.out.printf("database away for %d ms%n", Duration.between(cut, back).toMillis());
@@ -131,8 +129,6 @@ class DatabaseOutageTest {
                             && jdbc.queryForObject("SELECT COUNT(*) FROM alert_outbox WHERE status = 'SENT'", Long.class)
                             == fraudCount);
             Duration drained = Duration.between(back, Instant.now());
-            assertThat(instance.apiGet("/actuator/health/readiness").statusCode())
-                    .as("ready again").isEqualTo(200);
             System.out.printf("everything drained %d ms after the database came back%n", drained.toMillis());
             assertThat(drained).isLessThanOrEqualTo(Duration.ofSeconds(30));
 

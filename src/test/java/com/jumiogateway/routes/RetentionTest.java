@@ -28,11 +28,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * personal fields of results and the content of sent alerts go after gateway.retention.personal-data; audit events
  * after gateway.retention.audit. Batches of 2 rows, so every purge takes several. Health shows what is due.
  */
+// the clock only moves forward within the class: the test that moves it furthest (two years) runs last
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 @OwnContext
 class RetentionTest extends GatewayTestSupport {
 
     static final TestSmtp smtp = new TestSmtp().start();
-    static final TestClock clock = TestClock.now();
+    // ticking: a send that fails once is retried seconds later, as in production (a frozen clock never gets there)
+    static final TestClock clock = TestClock.ticking();
     static final String SEED_REF = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
     static final String[] PERSON = {"Wilhelmina", "Thistlewood", "1983-11-02", "RT5530981"};
 
@@ -82,6 +85,7 @@ class RetentionTest extends GatewayTestSupport {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void eachKindOfPersonalDataGoesAfterItsOwnPeriodAndWhatIsForStatisticsStays() throws Exception {
         List<String> refs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -144,6 +148,7 @@ class RetentionTest extends GatewayTestSupport {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void auditEventsGoAfterTheirOwnPeriod() {
         String ref = "7e7e0000-0000-4000-8000-000000000100";
         postFromJumio("/callbacks/netverify", callback(ref), FORM);

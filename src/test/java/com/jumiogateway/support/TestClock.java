@@ -10,22 +10,40 @@ import java.time.ZoneOffset;
 public final class TestClock extends Clock {
 
     private volatile Instant now;
+    /** Ticking: the wall clock plus every advance so far (retries and leases still come due). */
+    private final boolean ticking;
+    private volatile Duration advanced = Duration.ZERO;
 
     public TestClock(Instant start) {
-        this.now = start;
+        this(start, false);
     }
 
+    private TestClock(Instant start, boolean ticking) {
+        this.now = start;
+        this.ticking = ticking;
+    }
+
+    /** A clock that stands still until moved. */
     public static TestClock now() {
         return new TestClock(Instant.now());
     }
 
+    /**
+     * A clock that runs with the wall clock and jumps when moved: for tests that move time by days while work that
+     * waits seconds (a retried alert, a lease) must still come due.
+     */
+    public static TestClock ticking() {
+        return new TestClock(Instant.now(), true);
+    }
+
     public void advance(Duration duration) {
         now = now.plus(duration);
+        advanced = advanced.plus(duration);
     }
 
     @Override
     public Instant instant() {
-        return now;
+        return ticking ? Instant.now().plus(advanced) : now;
     }
 
     @Override
