@@ -37,6 +37,7 @@ import com.jumiogateway.claims.DatabaseErrors;
 import com.jumiogateway.claims.ClaimTable;
 import com.jumiogateway.claims.InstanceIdentity;
 import com.jumiogateway.logging.LogText;
+import com.jumiogateway.storage.SqlValues;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -360,7 +361,7 @@ public class AlertOutbox implements ClaimQueue {
                 + " FROM alert_outbox WHERE status = 'PENDING'");
         view.put("sending", properties.getSmtp().isConfigured() ? "on" : "off: no SMTP host configured");
         view.put("pending", ((Number) row.get("PENDING")).longValue());
-        Instant oldest = toInstant(row.get("OLDEST"));
+        Instant oldest = SqlValues.instant(row.get("OLDEST"));
         view.put("oldestPendingAgeSeconds", oldest == null ? 0 : Duration.between(oldest, clock.instant()).toSeconds());
         view.put("failed", jdbc.queryForObject("SELECT COUNT(*) FROM alert_outbox WHERE status = 'FAILED'", Long.class));
         return view;
@@ -407,19 +408,6 @@ public class AlertOutbox implements ClaimQueue {
 
     private static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return Instant.parse(value.toString());
     }
 
     private String toJson(Map<String, Object> data) {

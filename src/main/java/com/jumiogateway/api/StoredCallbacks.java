@@ -1,8 +1,7 @@
 package com.jumiogateway.api;
 
-import java.sql.Timestamp;
+import com.jumiogateway.storage.SqlValues;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,8 +23,8 @@ public class StoredCallbacks {
         columns.putAll(row);
         return new StoredCallback(number(columns.get("id")), text(columns.get("kind")),
                 text(columns.get("source_address")), text(columns.get("content_type")),
-                instant(columns.get("received_at")), text(columns.get("status")),
-                (int) number(columns.get("attempts")), instant(columns.get("processed_at")),
+                SqlValues.instant(columns.get("received_at")), text(columns.get("status")),
+                (int) number(columns.get("attempts")), SqlValues.instant(columns.get("processed_at")),
                 text(columns.get("scan_reference")), text(columns.get("outcome")), text(columns.get("failure_reason")));
     }
 
@@ -35,21 +34,5 @@ public class StoredCallbacks {
 
     private static String text(Object value) {
         return value == null ? null : value.toString();
-    }
-
-    private static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        return Instant.parse(value.toString());
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jumiogateway.api.BadRequestException;
+import com.jumiogateway.storage.SqlValues;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -97,7 +98,7 @@ public class AuditLog {
         for (Map<String, Object> row : rows) {
             ObjectNode event = answer.addObject();
             event.put("id", ((Number) row.get("id")).longValue());
-            event.put("at", instant(row.get("occurred_at")).toString());
+            event.put("at", SqlValues.instant(row.get("occurred_at")).toString());
             event.put("action", (String) row.get("action"));
             event.put("reference", (String) row.get("reference"));
             event.put("caller", (String) row.get("caller"));
@@ -138,20 +139,7 @@ public class AuditLog {
 
     /** The oldest event time, or null when there is none (for the retention health). */
     public Instant oldestBefore(Instant cutoff) {
-        return instant(jdbc.queryForObject("SELECT MIN(occurred_at) FROM audit_event WHERE occurred_at < ?",
+        return SqlValues.instant(jdbc.queryForObject("SELECT MIN(occurred_at) FROM audit_event WHERE occurred_at < ?",
                 Object.class, Timestamp.from(cutoff)));
-    }
-
-    static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return Instant.parse(value.toString());
     }
 }

@@ -11,6 +11,7 @@ import com.jumiogateway.dataprotection.ProtectedColumn;
 import com.jumiogateway.intake.CallbackRefusedException;
 import com.jumiogateway.logging.LogText;
 import com.jumiogateway.routing.ExchangeNames;
+import com.jumiogateway.storage.SqlValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -245,20 +246,10 @@ public class CallbackInbox implements ClaimQueue {
         lastBacklog.set(pending);
         view.put("pending", pending);
         Object oldest = row.get("OLDEST");
-        Instant oldestAt = oldest == null ? null : toInstant(oldest);
+        Instant oldestAt = oldest == null ? null : SqlValues.instant(oldest);
         view.put("oldestPendingAgeSeconds", oldestAt == null ? 0 : Duration.between(oldestAt, clock.instant()).toSeconds());
         view.put("failed", jdbc.queryForObject("SELECT COUNT(*) FROM callback_inbox WHERE status = 'FAILED'", Long.class));
         return view;
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return Instant.parse(value.toString());
     }
 
     private static InboxEntry entry(ResultSet rs, int row) throws SQLException {
@@ -267,5 +258,4 @@ public class CallbackInbox implements ClaimQueue {
                 rs.getTimestamp("received_at").toInstant(),
                 rs.getInt("attempts") + 1);
     }
-
 }

@@ -10,6 +10,7 @@ import com.jumiogateway.result.CallbackKind;
 import com.jumiogateway.result.Decision;
 import com.jumiogateway.result.VerificationResult;
 import com.jumiogateway.routing.ExchangeNames;
+import com.jumiogateway.storage.SqlValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -204,7 +205,7 @@ public class PendingTransactions implements ClaimQueue {
     private static Map<String, Object> view(Map<String, Object> row) {
         Map<String, Object> view = new LinkedHashMap<>();
         row.forEach((column, value) -> view.put(camel(column), value instanceof Timestamp || value instanceof java.time.OffsetDateTime
-                ? toInstant(value).toString() : value));
+                ? SqlValues.instant(value).toString() : value));
         return view;
     }
 
@@ -436,15 +437,5 @@ public class PendingTransactions implements ClaimQueue {
                 rs.getString("user_reference"), rs.getTimestamp("initiated_at").toInstant(),
                 rs.getInt("token_lifetime_minutes"), rs.getTimestamp("overdue_at").toInstant(), rs.getInt("attempts"),
                 rs.getInt("consecutive_errors"), rs.getTimestamp("next_poll_at").toInstant(), false);
-    }
-
-    static Instant toInstant(Object value) {
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return Instant.parse(value.toString());
     }
 }

@@ -2,6 +2,7 @@ package com.jumiogateway.retention;
 
 import com.jumiogateway.audit.AuditLog;
 import com.jumiogateway.personaldata.PersonalDataRedaction;
+import com.jumiogateway.storage.SqlValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -164,21 +165,8 @@ public class RetentionPurge {
         Object oldest = row.get("OLDEST") != null ? row.get("OLDEST") : row.get("oldest");
         view.put("retention", lifetime.toString());
         view.put("due", count == null ? 0 : ((Number) count).longValue());
-        Instant oldestAt = toInstant(oldest);
+        Instant oldestAt = SqlValues.instant(oldest);
         view.put("oldestDueAgeSeconds", oldestAt == null ? 0 : Duration.between(oldestAt, now).toSeconds());
         return view;
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return Instant.parse(value.toString());
     }
 }

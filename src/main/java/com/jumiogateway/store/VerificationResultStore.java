@@ -10,6 +10,7 @@ import com.jumiogateway.personaldata.PersonalDataRedaction;
 import com.jumiogateway.result.CallbackKind;
 import com.jumiogateway.result.VerificationResult;
 import com.jumiogateway.routing.ExchangeNames;
+import com.jumiogateway.storage.SqlValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -118,7 +119,7 @@ public class VerificationResultStore {
                     + " WHERE scan_reference = ?", result.scanReference());
             return Outcome.DUPLICATE;
         }
-        java.time.Instant storedEventTime = toInstant(row.get("event_time"));
+        java.time.Instant storedEventTime = SqlValues.instant(row.get("event_time"));
         if (storedEventTime != null && result.eventTime().isBefore(storedEventTime)) {
             jdbc.update("UPDATE verification_result SET deliveries = deliveries + 1, stale_deliveries = stale_deliveries + 1"
                     + " WHERE scan_reference = ?", result.scanReference());
@@ -189,18 +190,8 @@ public class VerificationResultStore {
     }
 
     private static String instant(Object value) {
-        java.time.Instant instant = toInstant(value);
+        java.time.Instant instant = SqlValues.instant(value);
         return instant == null ? null : instant.toString();
-    }
-
-    private static java.time.Instant toInstant(Object value) {
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return value == null ? null : java.time.Instant.parse(value.toString());
     }
 
     private String toJson(Object value) {

@@ -8,6 +8,7 @@ import com.jumiogateway.claims.ClaimTable;
 import com.jumiogateway.claims.InstanceIdentity;
 import com.jumiogateway.logging.LogText;
 import com.jumiogateway.routing.ExchangeNames;
+import com.jumiogateway.storage.SqlValues;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -128,7 +129,7 @@ public class DeliveryOutbox implements ClaimQueue {
         try {
             Map<String, Object> row = jdbc.queryForMap("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM delivery_outbox"
                     + " WHERE destination = ? AND status = 'PENDING'", destination);
-            Instant oldest = toInstant(row.get("OLDEST") != null ? row.get("OLDEST") : row.get("oldest"));
+            Instant oldest = SqlValues.instant(row.get("OLDEST") != null ? row.get("OLDEST") : row.get("oldest"));
             Object n = row.get("N") != null ? row.get("N") : row.get("n");
             return new Backlog(((Number) n).doubleValue(),
                     oldest == null ? 0 : Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
@@ -460,8 +461,8 @@ public class DeliveryOutbox implements ClaimQueue {
             if (!state.isEmpty()) {
                 Map<String, Object> row = lower(state.get(0));
                 view.put("paused", row.get("paused"));
-                view.put("failingSince", str(toInstant(row.get("failing_since"))));
-                view.put("pausedAt", str(toInstant(row.get("paused_at"))));
+                view.put("failingSince", str(SqlValues.instant(row.get("failing_since"))));
+                view.put("pausedAt", str(SqlValues.instant(row.get("paused_at"))));
                 view.put("pauseReason", row.get("pause_reason"));
             }
             Backlog backlog = backlog(name);
@@ -516,19 +517,6 @@ public class DeliveryOutbox implements ClaimQueue {
 
     private static Instant instant(Timestamp ts) {
         return ts == null ? null : ts.toInstant();
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return Instant.parse(value.toString());
     }
 
     @Override
