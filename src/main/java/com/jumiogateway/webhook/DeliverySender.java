@@ -12,8 +12,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Body;
 import org.springframework.stereotype.Component;
 
@@ -31,6 +33,8 @@ public class DeliverySender {
     private final WebhookProperties properties;
     private final Clock clock;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+    /** Per destination: its secrets' keys, decoded once (the settings are read at start-up). */
+    private final Map<String, List<SecretKeySpec>> keys = new ConcurrentHashMap<>();
 
     public DeliverySender(WebhookProperties properties, Clock clock) {
         this.properties = properties;
@@ -55,8 +59,9 @@ public class DeliverySender {
             long timestamp = clock.instant().getEpochSecond();
             request.header("webhook-id", delivery.messageId())
                     .header("webhook-timestamp", Long.toString(timestamp))
-                    .header("webhook-signature", WebhookSigner.signature(destination.secrets(), delivery.messageId(),
-                            timestamp, delivery.payload()));
+                    .header("webhook-signature", WebhookSigner.signature(keys.computeIfAbsent(delivery.destination(),
+                            name -> WebhookSigner.keys(destination.secrets())), delivery.messageId(), timestamp,
+                            delivery.payload()));
         }
         HttpClient client = clients.computeIfAbsent(delivery.destination(), name -> HttpClient.newBuilder()
                 .connectTimeout(properties.connectTimeoutOf(destination))
@@ -64,7 +69,7 @@ public class DeliverySender {
                 .build());
         long start = System.nanoTime();
         try {
-            HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = sendOnLiveConnection(client, request.build());
             long took = (System.nanoTime() - start) / 1_000_000;
             int status = response.statusCode();
             Long retryAfter = response.headers().firstValue("Retry-After").map(this::retryAfterSeconds).orElse(null);
@@ -78,6 +83,22 @@ public class DeliverySender {
             return new DeliveryAnswer(null, null, "interrupted", (System.nanoTime() - start) / 1_000_000);
         } catch (IllegalArgumentException e) {
             return new DeliveryAnswer(null, null, "invalid URL or header", 0);
+        }
+    }
+
+    /**
+     * A kept-alive connection the receiver closed while idle answers a POST with nothing at all (the JDK client does
+     * not retry a POST itself): sent once more at once, on a new connection, instead of waiting a whole backoff.
+     * The repeat carries the same webhook-id, so a receiver that did get the first one can drop it.
+     */
+    private static HttpResponse<Void> sendOnLiveConnection(HttpClient client, HttpRequest request)
+            throws IOException, InterruptedException {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.discarding());
+        } catch (HttpTimeoutException e) {
+            throw e;
+        } catch (IOException closedWhileIdle) {
+            return client.send(request, HttpResponse.BodyHandlers.discarding());
         }
     }
 

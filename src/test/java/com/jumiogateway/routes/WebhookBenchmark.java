@@ -36,6 +36,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -48,12 +49,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 @OwnContext
+// logged as in production (the test profile logs every delivery at DEBUG)
+@TestPropertySource(properties = "logging.level.com.jumiogateway=INFO")
 class WebhookBenchmark extends GatewayTestSupport {
 
     static final int RESULTS = Integer.getInteger("bench.results", 10_000);
     static final int THREADS = Integer.getInteger("bench.threads", 8);
     static final HttpServer receiver;
     static final AtomicLong received = new AtomicLong();
+    /** CPU of this JVM per no-op POST, measured by the ceiling loop. */
+    static double cpuPerPost;
 
     static {
         try {
@@ -80,7 +85,6 @@ class WebhookBenchmark extends GatewayTestSupport {
                 () -> "whsec_" + Base64.getEncoder().encodeToString("benchmark-secret-key".getBytes()));
         registry.add("gateway.webhooks.threads", () -> Integer.toString(THREADS));
         registry.add("gateway.webhooks.batch-size", () -> System.getProperty("bench.batch", "50"));
-        registry.add("logging.level.com.jumiogateway", () -> "INFO");
     }
 
     @Autowired
@@ -109,10 +113,12 @@ class WebhookBenchmark extends GatewayTestSupport {
         double ceiling = postLoop(payload, Duration.ofSeconds(3), Duration.ofSeconds(10));
 
         received.set(0);
+        long cpuBefore = processCpuNanos();
         Instant start = Instant.now();
         assertThat(apiPost("/api/destinations/bench/resume").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20)).until(() -> received.get() >= RESULTS);
         Duration sending = Duration.between(start, Instant.now());
+        double cpuPerDelivery = (processCpuNanos() - cpuBefore) / 1e6 / RESULTS;
         await().atMost(Duration.ofMinutes(1)).until(() -> jdbc.queryForObject(
                 "SELECT COUNT(*) FROM delivery_outbox WHERE status = 'DELIVERED'", Long.class) == RESULTS);
         double rate = RESULTS / (sending.toMillis() / 1000.0);
@@ -124,9 +130,13 @@ class WebhookBenchmark extends GatewayTestSupport {
                   receiver ceiling (no-op loop)   %.0f POST/s (%d clients, same payload, %d bytes)
                   deliveries                      %d in %.2f s = %.0f deliveries/s (signed, logged, marked DELIVERED)
                   ratio                           %.2f (target >= 0.50)
+                  CPU of this JVM per no-op POST  %.3f ms (client and receiver)
+                  CPU of this JVM per delivery    %.3f ms (sender, database, receiver)
+                  CPU ratio (no-op / delivery)    %.2f (the ratio a saturated machine allows; load average %.1f)
                 """, database, THREADS, Runtime.getRuntime().availableProcessors(), RESULTS,
                 queueing.toMillis() / 1000.0, RESULTS / (queueing.toMillis() / 1000.0), ceiling, THREADS, payload.length(),
-                RESULTS, sending.toMillis() / 1000.0, rate, rate / ceiling);
+                RESULTS, sending.toMillis() / 1000.0, rate, rate / ceiling, cpuPerPost, cpuPerDelivery,
+                cpuPerPost / cpuPerDelivery, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println(report);
         Files.writeString(Path.of("target/webhook-benchmark.txt"), report);
         assertThat(received.get()).isGreaterThanOrEqualTo(RESULTS);
@@ -153,11 +163,21 @@ class WebhookBenchmark extends GatewayTestSupport {
                 return null;
             }));
         }
+        // the CPU count starts with the measured part (a benchmark pacing itself, not a test waiting for a signal)
+        Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+        long cpuFrom = processCpuNanos();
         for (Future<?> loop : loops) {
             loop.get();
         }
+        cpuPerPost = (processCpuNanos() - cpuFrom) / 1e6 / done.get();
         clients.shutdown();
         return done.get() / (measure.toMillis() / 1000.0);
+    }
+
+    /** CPU time of this JVM (sender, database, receiver and the no-op clients are all in it). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static VerificationResult result(String ref) {
