@@ -150,7 +150,6 @@ class ConsoleController {
     String pipeline(Model model) {
         Instant now = clock.instant();
         model.addAttribute("backlog", inbox.backlog());
-        model.addAttribute("inboxCounts", queries.countsByStatus("callback_inbox"));
         model.addAttribute("failedCallbacks", storedCallbacks.view(inbox.list("FAILED")));
         model.addAttribute("alertCounts", queries.countsByStatus("alert_outbox"));
         model.addAttribute("alertSummary", alerts.summary());

@@ -109,8 +109,9 @@ public class ConsoleQueries {
         }
         if (StringUtils.hasText(search.customer())) {
             // Netverify and Document Verification keep the customer id; Platform results the userReference
-            sql.append(" AND (customer_id = ? OR scan_reference IN (SELECT workflow_execution_id FROM platform_execution"
-                    + " WHERE user_reference = ?))");
+            // a UNION of two index lookups (an OR across the two tables would scan the results)
+            sql.append(" AND scan_reference IN (SELECT scan_reference FROM verification_result WHERE customer_id = ?"
+                    + " UNION SELECT workflow_execution_id FROM platform_execution WHERE user_reference = ?)");
             args.add(search.customer().strip());
             args.add(search.customer().strip());
         }
@@ -127,8 +128,8 @@ public class ConsoleQueries {
             args.add(Timestamp.from(search.to()));
         }
         if (after != null) {
-            sql.append(" AND (created_at < ? OR (created_at = ? AND scan_reference < ?))");
-            args.add(Timestamp.from(after.createdAt()));
+            // a row-value comparison: one range of the (created_at, scan_reference) index, however deep the page
+            sql.append(" AND (created_at, scan_reference) < (?, ?)");
             args.add(Timestamp.from(after.createdAt()));
             args.add(after.scanReference());
         }
@@ -174,23 +175,35 @@ public class ConsoleQueries {
         return counts;
     }
 
-    /** Callbacks received, processed and failed per minute since {@code since} (from the inbox's own timestamps). */
+    /**
+     * Callbacks received, processed and failed per minute since {@code since}, from the inbox's own timestamps, in one
+     * pass over the rows received in the window (and the hour before it, whose processing may fall in the window):
+     * grouped by the minute received, the minute processed and the state, then summed per series here.
+     */
     public MinuteCounts perMinute(Instant since) {
-        Timestamp from = Timestamp.from(since);
-        return new MinuteCounts(
-                minutes("received_at", "", from),
-                minutes("processed_at", " AND status = 'PROCESSED'", from),
-                minutes("processed_at", " AND status = 'FAILED'", from));
-    }
-
-    private Map<Long, Long> minutes(String column, String condition, Timestamp from) {
-        String minute = "FLOOR(EXTRACT(EPOCH FROM " + column + ") / 60)";
-        Map<Long, Long> counts = new HashMap<>();
-        jdbc.query("SELECT " + minute + " AS bucket, COUNT(*) AS total FROM callback_inbox WHERE " + column + " >= ?"
-                + condition + " GROUP BY " + minute, rs -> {
-                    counts.put(rs.getBigDecimal("bucket").longValue(), rs.getLong("total"));
-                }, from);
-        return counts;
+        long first = since.getEpochSecond() / 60;
+        Map<Long, Long> received = new HashMap<>();
+        Map<Long, Long> processed = new HashMap<>();
+        Map<Long, Long> failed = new HashMap<>();
+        jdbc.query("SELECT DATE_TRUNC('minute', received_at) AS received_minute, DATE_TRUNC('minute', processed_at)"
+                + " AS processed_minute, status, COUNT(*) AS total FROM callback_inbox WHERE received_at >= ?"
+                + " GROUP BY DATE_TRUNC('minute', received_at), DATE_TRUNC('minute', processed_at), status", rs -> {
+                    long total = rs.getLong("total");
+                    Instant receivedAt = SqlValues.instant(rs.getObject("received_minute"));
+                    if (receivedAt != null && receivedAt.getEpochSecond() / 60 >= first) {
+                        received.merge(receivedAt.getEpochSecond() / 60, total, Long::sum);
+                    }
+                    Instant processedAt = SqlValues.instant(rs.getObject("processed_minute"));
+                    String status = rs.getString("status");
+                    if (processedAt != null && processedAt.getEpochSecond() / 60 >= first) {
+                        if ("PROCESSED".equals(status)) {
+                            processed.merge(processedAt.getEpochSecond() / 60, total, Long::sum);
+                        } else if ("FAILED".equals(status)) {
+                            failed.merge(processedAt.getEpochSecond() / 60, total, Long::sum);
+                        }
+                    }
+                }, Timestamp.from(since.minus(java.time.Duration.ofHours(1))));
+        return new MinuteCounts(received, processed, failed);
     }
 
     private static ResultRow resultRow(ResultSet rs, int row) throws SQLException {

@@ -167,6 +167,7 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         assertThat(browser.getCurrentUrl()).isEqualTo(url("/console/pipeline"));
         assertThat(browser.getPageSource()).contains("Unsupported idType (parser before the fix)");
         assertThat(text("failed-count")).isEqualTo("1");
+        assertThat(text("chart-summary")).contains("1 received, 0 processed, 1 failed");
         screenshot("pipeline-page.png");
 
         browser.findElement(By.xpath("//button[text()='Replay callback " + id + "']")).click();
@@ -177,6 +178,7 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         browser.get(url("/console/pipeline"));
         assertThat(text("failed-count")).isEqualTo("0");
         assertThat(browser.getPageSource()).contains("No FAILED callback.");
+        assertThat(text("chart-summary")).contains("1 received, 1 processed, 0 failed");
         browser.get(url("/console/verifications/" + ref));
         assertThat(text("decision")).isEqualTo("Approved");
         assertThat(browser.getPageSource()).contains("PROCESSED", "APPLIED");
