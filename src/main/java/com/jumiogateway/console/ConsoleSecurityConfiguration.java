@@ -1,6 +1,12 @@
 package com.jumiogateway.console;
 
+import com.jumiogateway.intake.CallbackSourceAllowlist;
+import com.jumiogateway.security.ApiProperties;
+import com.jumiogateway.security.FailedLoginThrottle;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +25,8 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.util.StringUtils;
 
@@ -39,12 +47,19 @@ class ConsoleSecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain consoleSecurityFilterChain(HttpSecurity http, ConsoleProperties properties) throws Exception {
+    SecurityFilterChain consoleSecurityFilterChain(HttpSecurity http, ConsoleProperties properties, ApiProperties api,
+                                                   CallbackSourceAllowlist addresses, Clock clock) throws Exception {
+        // wrong passwords per client address, with the API's limits: after max-failed-logins the form refuses to check
+        // more (each check is a bcrypt hash) until the window ends
+        FailedLoginThrottle throttle = new FailedLoginThrottle(api.getMaxFailedLogins(), api.getFailedLoginWindow(), clock);
+        SavedRequestAwareAuthenticationSuccessHandler toSavedRequest = new SavedRequestAwareAuthenticationSuccessHandler();
+        toSavedRequest.setDefaultTargetUrl("/console");
         DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users(properties));
         provider.setPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder());
         // after login, back to the page asked for (the alert's link) as it was, without Spring's ?continue marker
         HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
         requestCache.setMatchingRequestParameterName(null);
+        toSavedRequest.setRequestCache(requestCache);
         http.securityMatcher("/console", "/console/**")
                 .requestCache(cache -> cache.requestCache(requestCache))
                 .authenticationManager(new ProviderManager(provider))
@@ -55,7 +70,25 @@ class ConsoleSecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/console/callbacks/**", "/console/alerts/**").hasRole(ADMIN)
                         .anyRequest().hasAnyRole(VIEWER, COMPLIANCE, ADMIN))
                 .formLogin(form -> form.loginPage("/console/login").loginProcessingUrl("/console/login")
-                        .defaultSuccessUrl("/console", false).failureUrl("/console/login?error").permitAll())
+                        .successHandler((request, response, authentication) -> {
+                            throttle.succeeded(client(addresses, request));
+                            toSavedRequest.onAuthenticationSuccess(request, response, authentication);
+                        })
+                        .failureHandler((request, response, failure) -> {
+                            throttle.failed(client(addresses, request));
+                            log.info("Failed console login from {}", client(addresses, request));
+                            response.sendRedirect(request.getContextPath() + "/console/login?error");
+                        })
+                        .permitAll())
+                .addFilterBefore((servletRequest, servletResponse, chain) -> {
+                    HttpServletRequest request = (HttpServletRequest) servletRequest;
+                    if ("POST".equals(request.getMethod()) && "/console/login".equals(request.getServletPath())
+                            && throttle.retryAfterSeconds(client(addresses, request)) > 0) {
+                        ((HttpServletResponse) servletResponse).sendRedirect(request.getContextPath() + "/console/login?throttled");
+                        return;
+                    }
+                    chain.doFilter(servletRequest, servletResponse);
+                }, UsernamePasswordAuthenticationFilter.class)
                 .logout(logout -> logout.logoutUrl("/console/logout").logoutSuccessUrl("/console/login?logout")
                         .deleteCookies("JSESSIONID"))
                 .exceptionHandling(e -> e.accessDeniedHandler((request, response, denied) -> {
@@ -74,6 +107,10 @@ class ConsoleSecurityConfiguration {
                         .referrerPolicy(referrer -> referrer.policy(
                                 org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
         return http.build();
+    }
+
+    private static String client(CallbackSourceAllowlist addresses, HttpServletRequest request) {
+        return addresses.clientAddress(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For"));
     }
 
     /** The configured people; a user without a hashed password or without a role cannot log in (and is named in the log). */

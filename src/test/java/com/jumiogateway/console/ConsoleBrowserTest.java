@@ -133,7 +133,7 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         assertThat(text("personal-hidden")).contains("compliance role");
         screenshot("result-page-viewer.png");
 
-        browser.findElement(By.xpath("//button[text()='Log out']")).click();
+        submit(By.xpath("//button[text()='Log out']"));
         assertThat(browser.getPageSource()).contains("You have logged out");
         browser.get(link);
         assertThat(browser.getCurrentUrl()).as("logged out: the login form again").isEqualTo(url("/console/login"));
@@ -170,7 +170,7 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         assertThat(text("chart-summary")).contains("1 received, 0 processed, 1 failed");
         screenshot("pipeline-page.png");
 
-        browser.findElement(By.xpath("//button[text()='Replay callback " + id + "']")).click();
+        submit(By.xpath("//button[text()='Replay callback " + id + "']"));
         assertThat(browser.getPageSource()).contains("Callback " + id + " is queued again.");
         await().atMost(Duration.ofSeconds(20)).until(() -> "PROCESSED".equals(
                 jdbc.queryForObject("SELECT status FROM callback_inbox WHERE id = ?", String.class, id)));
@@ -196,7 +196,7 @@ class ConsoleBrowserTest extends GatewayTestSupport {
 
         browser.get(url("/console/verifications/" + ref));
         logIn("admin");
-        browser.findElement(By.xpath("//button[text()='Resend alert " + alert + "']")).click();
+        submit(By.xpath("//button[text()='Resend alert " + alert + "']"));
         assertThat(browser.getCurrentUrl()).isEqualTo(url("/console/verifications/" + ref));
         assertThat(browser.getPageSource()).contains("Alert " + alert + " is queued to be sent again.");
 
@@ -240,6 +240,33 @@ class ConsoleBrowserTest extends GatewayTestSupport {
     }
 
     @Test
+    void wrongPasswordsFromOneAddressAreThrottledLikeTheApis() throws Exception {
+        HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        // through our trusted proxy on loopback: the throttle counts the client address it forwards
+        for (int i = 0; i < 10; i++) {
+            assertThat(login(client, "admin", "wrong-" + i, "203.0.113.50")).endsWith("/console/login?error");
+        }
+        assertThat(login(client, "admin", "admin-password", "203.0.113.50"))
+                .as("the right password is not even checked now").endsWith("/console/login?throttled");
+        HttpClient other = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        assertThat(login(other, "admin", "admin-password", "203.0.113.51")).as("another address").endsWith("/console");
+    }
+
+    /** Logs in with the form (and its CSRF token) from the forwarded address; answers where it redirects to. */
+    private String login(HttpClient client, String user, String password, String forwardedFor) throws Exception {
+        String page = client.send(HttpRequest.newBuilder(URI.create(url("/console/login"))).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(url("/console/login")))
+                .header("Content-Type", FORM).header("X-Forwarded-For", forwardedFor)
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&password=" + password + "&_csrf=" + csrf(page)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(302);
+        return answer.headers().firstValue("Location").orElse("");
+    }
+
+    @Test
     void theConsoleIsOnlyForPeopleWithALoginAndTheApiStaysAsItWas() throws Exception {
         HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         // an API credential does not open the console, and the console's users do not open the API
@@ -265,7 +292,15 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         assertThat(browser.getCurrentUrl()).isEqualTo(url("/console/login"));
         browser.findElement(By.id("username")).sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(user + "-password");
-        browser.findElement(By.xpath("//button[text()='Log in']")).click();
+        submit(By.xpath("//button[text()='Log in']"));
+    }
+
+    /** Clicks a form's button and waits until the browser has left the page (the answer to the POST is loaded). */
+    private static void submit(By button) {
+        org.openqa.selenium.WebElement element = browser.findElement(button);
+        element.click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(element));
     }
 
     private static String text(String id) {
