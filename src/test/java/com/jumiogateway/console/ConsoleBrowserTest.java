@@ -146,9 +146,22 @@ class ConsoleBrowserTest extends GatewayTestSupport {
                 .as("only admin replays").isEmpty();
         screenshot("result-page.png");
 
+        // the search: by merchant reference and decision, newest first, each row linking to its result
+        browser.get(url("/console/search"));
+        browser.findElement(By.id("merchantReference")).sendKeys("YOURSCANREFERENCE");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("decision"))).selectByValue("FRAUD");
+        submit(By.xpath("//button[text()='Search']"));
+        assertThat(browser.getCurrentUrl()).contains("merchantReference=YOURSCANREFERENCE", "decision=FRAUD");
+        assertThat(browser.findElements(By.linkText(ref))).hasSize(1);
+        browser.get(url("/console/search?decision=APPROVED"));
+        assertThat(browser.findElements(By.linkText(ref))).as("another decision").isEmpty();
+        browser.get(url("/console/search?customer=CUSTOMER-7"));
+        submit(By.linkText(ref));
+        assertThat(browser.getCurrentUrl()).isEqualTo(link);
+
         // who read what, like the API's reads
         assertThat(jdbc.queryForList("SELECT caller FROM audit_event WHERE action = 'READ_RESULT' AND reference = ?"
-                + " ORDER BY id", String.class, ref)).containsExactly("console:viewer", "console:compliance");
+                + " ORDER BY id", String.class, ref)).containsExactly("console:viewer", "console:compliance", "console:compliance");
     }
 
     @Test
@@ -284,6 +297,14 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         browser.get(url("/console/pipeline"));
         logIn("viewer");
         assertThat(browser.findElements(By.xpath("//button[starts-with(text(), 'Replay')]"))).isEmpty();
+        // and a viewer's POST, even with its CSRF token, is refused
+        HttpClient viewer = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        assertThat(login(viewer, "viewer", "viewer-password", "203.0.113.60")).endsWith("/console");
+        String pipeline = viewer.send(HttpRequest.newBuilder(URI.create(url("/console/pipeline"))).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(viewer.send(form(url("/console/callbacks/replay-failed"), "_csrf=" + csrf(pipeline)),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
         browser.get(url("/console/login"));
         assertThat(browser.findElement(By.cssSelector("label[for=username]")).getText()).isEqualTo("User name");
     }
