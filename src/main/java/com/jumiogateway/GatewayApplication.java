@@ -11,6 +11,11 @@ public class GatewayApplication {
             com.jumiogateway.simulator.JumioSimulator.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && "hash-password".equals(args[0])) {
+            // a {bcrypt}... hash for a console user's password (see README "Web console"); no Spring context
+            com.jumiogateway.console.PasswordHashCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         SpringApplication.run(GatewayApplication.class, args);
     }
 }

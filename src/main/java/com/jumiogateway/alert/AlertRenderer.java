@@ -126,6 +126,8 @@ public class AlertRenderer {
         String scanReference = alert.scanReference();
         if (StringUtils.hasText(scanReference)) {
             String encoded = UriUtils.encodePathSegment(scanReference, StandardCharsets.UTF_8);
+            // people open the console's result page (form login); the API link stays available to templates
+            model.put("resultUrl", stripTrailingSlash(api.getPublicBaseUrl()) + "/console/verifications/" + encoded);
             model.put("apiUrl", stripTrailingSlash(api.getPublicBaseUrl()) + "/api/verifications/" + encoded);
             if (StringUtils.hasText(properties.getPortalUrlTemplate())) {
                 model.put("portalUrl", properties.getPortalUrlTemplate().replace("{scanReference}", encoded));

@@ -55,6 +55,8 @@ public class PersonalDataRedaction {
     private static final List<String> KEPT = List.of("scanReference", "kind", "source", "status", "decision",
             "merchantReference", "customerId", "documentType", "country", "countryName", "rejectReason",
             "transactionDate", "eventTime", "secondsToResult");
+    /** The top-level result fields without personal data: what the console shows a viewer (README "Web console"). */
+    public static final List<String> DECISION_FIELDS = KEPT;
     /** References that an erasure removes as well: they lead back to the person in the customer's systems. */
     private static final List<String> ERASED_TOO = List.of("merchantReference", "customerId");
 

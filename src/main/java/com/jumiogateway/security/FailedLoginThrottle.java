@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Failed logins per client address in a fixed window: after max-failed-logins failures the address gets 429
+ * Failed logins per client address in a fixed window (the API's Basic and Bearer logins, and the console's form
+ * login with a throttle of its own): after max-failed-logins failures the address gets 429
  * until its window ends, before its credentials are even looked at (so guessing costs us nothing either).
  * Bounded: past {@link #MAX_TRACKED} addresses, expired entries are dropped; if it is still full, a further address
  * is not tracked (memory stays bounded; such a guesser is then limited only by the cost of each attempt).
  */
-final class FailedLoginThrottle {
+public final class FailedLoginThrottle {
 
     static final int MAX_TRACKED = 50_000;
 
@@ -24,14 +25,14 @@ final class FailedLoginThrottle {
     private final Duration window;
     private final Clock clock;
 
-    FailedLoginThrottle(int maxFailures, Duration window, Clock clock) {
+    public FailedLoginThrottle(int maxFailures, Duration window, Clock clock) {
         this.maxFailures = Math.max(1, maxFailures);
         this.window = window;
         this.clock = clock;
     }
 
     /** Seconds the address must wait (Retry-After), or 0 when it may try. */
-    long retryAfterSeconds(String client) {
+    public long retryAfterSeconds(String client) {
         Instant now = clock.instant();
         Window current = windows.get(key(client));
         if (current == null || current.failures() < maxFailures) {
@@ -41,7 +42,7 @@ final class FailedLoginThrottle {
         return now.isBefore(end) ? Math.max(1, (Duration.between(now, end).toMillis() + 999) / 1000) : 0;
     }
 
-    void failed(String client) {
+    public void failed(String client) {
         Instant now = clock.instant();
         String key = key(client);
         if (windows.size() >= MAX_TRACKED && !windows.containsKey(key)) {
@@ -55,7 +56,7 @@ final class FailedLoginThrottle {
                         : new Window(current.start(), current.failures() + 1));
     }
 
-    void succeeded(String client) {
+    public void succeeded(String client) {
         windows.remove(key(client));
     }
 

@@ -86,7 +86,7 @@ public class ChatChannels implements AlertChannels {
         add(lines, "Document", data.get("documentType") == null ? null
                 : data.get("documentType") + (data.get("country") == null ? "" : " (" + data.get("country") + ")"));
         add(lines, "Result time", data.get("eventTime"));
-        String link = stripSlash(api.getPublicBaseUrl()) + "/api/verifications/"
+        String link = stripSlash(api.getPublicBaseUrl()) + "/console/verifications/"
                 + UriUtils.encodePathSegment(subject, StandardCharsets.UTF_8);
         return new ChatFormat.ChatMessage(oneLine(title), lines, link);
     }

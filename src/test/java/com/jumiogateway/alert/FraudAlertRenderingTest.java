@@ -36,7 +36,8 @@ class FraudAlertRenderingTest {
         assertThat(message.to()).isEqualTo("compliance@bank.test");
         assertThat(message.cc()).isNull();
         assertThat(message.bcc()).isNull();
-        assertThat(message.html()).contains("https://gateway.bank.test/api/verifications/ref-1");
+        assertThat(message.html()).contains("https://gateway.bank.test/console/verifications/ref-1");
+        assertThat(message.text()).contains("https://gateway.bank.test/console/verifications/ref-1");
     }
 
     @Test

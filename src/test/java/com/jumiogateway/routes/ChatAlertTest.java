@@ -94,7 +94,7 @@ class ChatAlertTest extends GatewayTestSupport {
         assertThat(body.fieldNames()).toIterable().containsExactly("text");
         String text = body.path("text").asText();
         assertThat(text).contains("netverify-denied-fraud", "DENIED_FRAUD", ref, "Decision: FRAUD",
-                "<https://gateway.bank.test/api/verifications/" + ref + "|Open the result>");
+                "<https://gateway.bank.test/console/verifications/" + ref + "|Open the result>");
         assertThat(message.getRequest().getBodyAsString()).doesNotContain(WebhookDeliveryTest.FIRST,
                 WebhookDeliveryTest.LAST, WebhookDeliveryTest.DOB, WebhookDeliveryTest.ID_NUMBER, "127.0.0.9");
         // chat messages are not signed webhooks

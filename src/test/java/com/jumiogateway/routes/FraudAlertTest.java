@@ -104,7 +104,7 @@ class FraudAlertTest extends GatewayTestSupport {
         for (String part : List.of(html, text)) {
             assertThat(part).contains(SEED_REF, "YOURSCANREFERENCE", "DENIED_FRAUD", "netverify-denied-fraud",
                     "100", "MANIPULATED_DOCUMENT", "1001", "PHOTO", "1004", "DOB", "PASSPORT", "USA", "United States",
-                    "CALLBACK", "https://gateway.bank.test/api/verifications/" + SEED_REF,
+                    "CALLBACK", "https://gateway.bank.test/console/verifications/" + SEED_REF,
                     "https://portal.jumio.test/#/verifications/" + SEED_REF);
             assertThat(part).doesNotContain(FORBIDDEN.toArray(String[]::new));
         }
