@@ -79,7 +79,7 @@ public class RetrievalRateLimiter {
         }
     }
 
-    /** Reserves the next start time of the fleet (never earlier than now). */
+    /** Reserves the next start time of the fleet (never earlier than now plus half the tolerance). */
     long grant() {
         Long granted = ownTransaction.execute(status -> {
             List<Long> next = jdbc.queryForList("SELECT next_start_micros FROM rate_limit WHERE name = ? FOR UPDATE",
@@ -94,7 +94,9 @@ public class RetrievalRateLimiter {
                 }
                 next = List.of(0L);
             }
-            long start = Math.max(next.get(0), nowMicros());
+            // an instance asking when no one waits starts half the tolerance from now, not now: the commit of this
+            // grant (slow on a busy database) must not already make it late and cost a slot
+            long start = Math.max(next.get(0), nowMicros() + pacing.toleranceMicros() / 2);
             jdbc.update("UPDATE rate_limit SET next_start_micros = ? WHERE name = ?", start + pacing.spacingMicros(),
                     LIMITER);
             return start;
