@@ -424,7 +424,8 @@ public class Chaos {
     }
 
     /** One instance's SIGTERM in a rolling restart, and how fast what it held was taken by a peer. */
-    record HandOver(String instance, double sigterm, double exited, int exitCode, int released, double allTaken) {
+    record HandOver(String instance, double sigterm, double exited, int exitCode, int heldAtSigterm, int released,
+            double allTaken) {
     }
 
     static final List<HandOver> handOvers = Collections.synchronizedList(new ArrayList<>());
@@ -444,9 +445,9 @@ public class Chaos {
             "SELECT COUNT(*) FROM alert_outbox WHERE status = 'PENDING' AND claimed_by = ? AND 'alert_outbox:' || id = ANY (?)",
             "SELECT COUNT(*) FROM delivery_outbox WHERE status = 'PENDING' AND claimed_by = ? AND 'delivery_outbox:' || id = ANY (?)");
 
-    static Set<String> notTaken(String owner) {
+    static Set<String> notTaken(Connection c, String owner) {
         Set<String> rows = new HashSet<>();
-        try (Connection c = connect()) {
+        try {
             for (String sql : NOT_TAKEN) {
                 try (java.sql.PreparedStatement q = c.prepareStatement(sql)) {
                     q.setString(1, owner);
@@ -463,9 +464,9 @@ public class Chaos {
         return rows;
     }
 
-    static long stillNotTaken(String owner, Set<String> rows) throws SQLException {
+    static long stillNotTaken(Connection c, String owner, Set<String> rows) throws SQLException {
         long count = 0;
-        try (Connection c = connect()) {
+        {
             java.sql.Array keys = c.createArrayOf("text", rows.toArray());
             for (String sql : STILL_NOT_TAKEN) {
                 try (java.sql.PreparedStatement q = c.prepareStatement(sql)) {
@@ -491,12 +492,20 @@ public class Chaos {
             Fault f = new Fault("rolling-restart");
             String owner = instance.env.get("GATEWAY_INSTANCE_ID");
             long pid = instance.process.pid();
-            Set<String> held = new HashSet<>(notTaken(owner));
+            // one connection for the watch: a new one per look would take seconds on a busy machine
+            Connection watch;
+            try {
+                watch = connect();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            Set<String> held = new HashSet<>(notTaken(watch, owner));
+            int heldAtSigterm = held.size();
             double sigterm = seconds();
             instance.process.destroy(); // SIGTERM
             say("rolling restart: instance %s (pid %d) sent SIGTERM, holding %d rows", instance.name, pid, held.size());
             while (instance.process.isAlive()) {
-                held.addAll(notTaken(owner));
+                held.addAll(notTaken(watch, owner));
                 try {
                     instance.process.waitFor(100, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
@@ -506,12 +515,13 @@ public class Chaos {
             }
             double exited = seconds();
             int exitCode = instance.process.exitValue();
-            Set<String> released = notTaken(owner); // what it gave back at exit and no peer has taken yet
+            Set<String> released = notTaken(watch, owner); // what it gave back at exit and no peer has taken yet
             held.addAll(released);
-            double allTaken = Double.NaN;
-            while (seconds() - exited < 60) {
+            // nothing left behind: nothing to hand over
+            double allTaken = released.isEmpty() ? exited : Double.NaN;
+            while (Double.isNaN(allTaken) && seconds() - exited < 60) {
                 try {
-                    if (stillNotTaken(owner, held) == 0) {
+                    if (stillNotTaken(watch, owner, held) == 0) {
                         allTaken = seconds();
                         break;
                     }
@@ -520,7 +530,12 @@ public class Chaos {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }
-            handOvers.add(new HandOver(instance.name, sigterm, exited, exitCode, released.size(), allTaken));
+            try {
+                watch.close();
+            } catch (SQLException e) {
+                // the watch is over
+            }
+            handOvers.add(new HandOver(instance.name, sigterm, exited, exitCode, heldAtSigterm, released.size(), allTaken));
             say("rolling restart: instance %s exited %.1f s after SIGTERM (code %d), %d rows left to peers, all taken %s after the exit",
                     instance.name, exited - sigterm, exitCode, released.size(), fmt(allTaken - exited));
             instance.start();
@@ -1135,8 +1150,9 @@ public class Chaos {
         }
         synchronized (handOvers) {
             for (HandOver h : handOvers) {
-                row("SIGTERM " + h.instance() + ": exit after / code / rows left to peers", String.format("%.1f s / %d / %d",
-                        h.exited() - h.sigterm(), h.exitCode(), h.released()), "code 143");
+                row("SIGTERM " + h.instance() + ": rows held / exit after / code / rows left to peers", String.format(
+                        "%d / %.1f s / %d / %d", h.heldAtSigterm(), h.exited() - h.sigterm(), h.exitCode(), h.released()),
+                        "code 143");
                 row("SIGTERM " + h.instance() + ": rows taken by a peer after exit (SIGTERM)", Double.isNaN(h.allTaken())
                         ? "NOT within 60 s" : fmt(h.allTaken() - h.exited()) + " (" + fmt(h.allTaken() - h.sigterm()) + ")",
                         "<= " + fmt(HAND_OVER_TARGET));

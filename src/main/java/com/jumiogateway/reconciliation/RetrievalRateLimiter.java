@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -22,9 +23,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Start times are handed out from one row ({@code rate_limit}), locked for the moment it takes to read and move
  * it: each grant is at least {@link Pacing#spacingMicros()} after the previous one, whichever instance asked. A
  * request that wakes up later than its start time plus the tolerance (a pause, a busy machine) gives the time up and
- * asks again. So any {@code n + 1} starts span at least one window: in any window of one second (1/rate seconds when
- * the rate is below one) at most rate requests start, across the fleet. Instances are served in the order they ask,
- * so none starves; an instance alone gets the whole ceiling, less the tolerance (about 2 %).
+ * asks again, unless no later start has been granted yet: then its start moves to now. So any {@code n + 1} starts span at least one window: in any window of one second (1/rate seconds when
+ * the rate is below one) at most rate requests start, across the fleet. Each instance waits for one start at a time
+ * and the instances are served in the order they ask, so none starves; an instance alone gets the whole ceiling,
+ * less the tolerance (about 2 %) and the time its late wake-ups lost.
  */
 @Component("retrievalRateLimiter")
 public class RetrievalRateLimiter {
@@ -34,6 +36,7 @@ public class RetrievalRateLimiter {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
     private final Pacing pacing;
+    private final ReentrantLock ownTurn = new ReentrantLock(true);
     private final Timer waits;
     private final Counter requests;
     private final Counter missed;
@@ -58,8 +61,25 @@ public class RetrievalRateLimiter {
     /** {@link #acquire()}, returning the start time granted (microseconds since the epoch). */
     long acquireStart() {
         long asked = nowMicros();
+        // one start at a time per instance: the threads of an instance queue here, so a start of this instance that
+        // comes too late is usually still the last one granted and moves instead of being lost (an instance alone
+        // loses no slot to a late wake-up); the requests themselves still run in parallel
+        try {
+            ownTurn.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for a retrieval permit");
+        }
+        try {
+            return awaitStart(asked);
+        } finally {
+            ownTurn.unlock();
+        }
+    }
+
+    private long awaitStart(long asked) {
+        long start = grant();
         while (true) {
-            long start = grant();
             long wait = start - nowMicros();
             while (wait > 0) {
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(wait));
@@ -74,9 +94,35 @@ public class RetrievalRateLimiter {
                 waits.record(nowMicros() - asked, TimeUnit.MICROSECONDS);
                 return start;
             }
-            // woke up too late: starting now could crowd the next grants into one window
+            // woke up too late: starting now could crowd the next grants into one window, unless no one has been
+            // granted a start after this one yet (an instance alone: always, as its threads take turns)
+            Long moved = moveLastGrant(start);
+            if (moved != null) {
+                start = moved;
+                continue;
+            }
             missed.increment();
+            start = grant();
         }
+    }
+
+    /**
+     * A start that came too late moved to now, if it is still the last one granted (the row still says it plus one
+     * spacing): then the fleet's grants are exactly as if it had been granted now, and no slot is lost. Otherwise
+     * null: others were granted starts after it, spaced from it, and it must ask again.
+     */
+    Long moveLastGrant(long lateStart) {
+        return ownTransaction.execute(status -> {
+            List<Long> next = jdbc.queryForList("SELECT next_start_micros FROM rate_limit WHERE name = ? FOR UPDATE",
+                    Long.class, LIMITER);
+            if (next.isEmpty() || next.get(0) != lateStart + pacing.spacingMicros()) {
+                return null;
+            }
+            long start = nowMicros() + pacing.toleranceMicros() / 2;
+            jdbc.update("UPDATE rate_limit SET next_start_micros = ? WHERE name = ?", start + pacing.spacingMicros(),
+                    LIMITER);
+            return start;
+        });
     }
 
     /** Reserves the next start time of the fleet (never earlier than now plus half the tolerance). */
