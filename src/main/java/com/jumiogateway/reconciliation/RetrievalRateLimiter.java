@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -23,10 +22,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Start times are handed out from one row ({@code rate_limit}), locked for the moment it takes to read and move
  * it: each grant is at least {@link Pacing#spacingMicros()} after the previous one, whichever instance asked. A
  * request that wakes up later than its start time plus the tolerance (a pause, a busy machine) gives the time up and
- * asks again, unless no later start has been granted yet: then its start moves to now. So any {@code n + 1} starts span at least one window: in any window of one second (1/rate seconds when
- * the rate is below one) at most rate requests start, across the fleet. Each instance waits for one start at a time
- * and the instances are served in the order they ask, so none starves; an instance alone gets the whole ceiling,
- * less the tolerance (about 2 %) and the time its late wake-ups lost.
+ * asks again, unless no later start has been granted yet: then its start moves to now. So any {@code n + 1} starts
+ * span at least one window: in any window of one second (1/rate seconds when the rate is below one) at most rate
+ * requests start, across the fleet. Instances are served in the order they ask, so none starves; an instance alone
+ * gets the whole ceiling, less the tolerance (about 2 %) and the slots its late wake-ups gave up.
  */
 @Component("retrievalRateLimiter")
 public class RetrievalRateLimiter {
@@ -36,7 +35,6 @@ public class RetrievalRateLimiter {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
     private final Pacing pacing;
-    private final ReentrantLock ownTurn = new ReentrantLock(true);
     private final Timer waits;
     private final Counter requests;
     private final Counter missed;
@@ -61,23 +59,6 @@ public class RetrievalRateLimiter {
     /** {@link #acquire()}, returning the start time granted (microseconds since the epoch). */
     long acquireStart() {
         long asked = nowMicros();
-        // one start at a time per instance: the threads of an instance queue here, so a start of this instance that
-        // comes too late is usually still the last one granted and moves instead of being lost (an instance alone
-        // loses no slot to a late wake-up); the requests themselves still run in parallel
-        try {
-            ownTurn.lockInterruptibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for a retrieval permit");
-        }
-        try {
-            return awaitStart(asked);
-        } finally {
-            ownTurn.unlock();
-        }
-    }
-
-    private long awaitStart(long asked) {
         long start = grant();
         while (true) {
             long wait = start - nowMicros();
@@ -95,7 +76,7 @@ public class RetrievalRateLimiter {
                 return start;
             }
             // woke up too late: starting now could crowd the next grants into one window, unless no one has been
-            // granted a start after this one yet (an instance alone: always, as its threads take turns)
+            // granted a start after this one yet (typically: it asked when no one waited, and its commit was slow)
             Long moved = moveLastGrant(start);
             if (moved != null) {
                 start = moved;

@@ -110,12 +110,21 @@ class ReconciliationFleetTest {
         List<ServeEvent> alone = workThrough(backlog("3f100000", 120));
         double rate = (alone.size() - 1) * 1000.0
                 / Duration.between(at(alone.get(0)), at(alone.get(alone.size() - 1))).toMillis();
+        double missed = meters.counter("gateway.reconciliation.rate-limit.missed").count() - missedBefore;
         System.out.printf("one instance alone: %.2f requests/s at Jumio, %.3f of the ceiling; start times given up"
-                + " because a request woke up too late: %.0f%n", rate, rate / CEILING,
-                meters.counter("gateway.reconciliation.rate-limit.missed").count() - missedBefore);
+                + " because a request woke up too late: %.0f%n", rate, rate / CEILING, missed);
         assertThat(rate).as("above the ceiling").isLessThanOrEqualTo(CEILING * 1.02);
-        // 0.98 at most (the tolerance's slack); each start time given up after a late wake-up costs one more slot
-        assertThat(rate).as("the share of the ceiling one instance alone gets").isGreaterThanOrEqualTo(CEILING * 0.95);
+        // no scheduling gaps: the requests took the start times granted one after the other, one spacing apart
+        // (a start time given up after a late wake-up leaves one spacing empty)
+        double spacingMs = (1000.0 + fleet.get(0).context().getEnvironment()
+                .getProperty("gateway.reconciliation.rate-limit-tolerance", Duration.class).toMillis()) / CEILING;
+        double span = Duration.between(at(alone.get(0)), at(alone.get(alone.size() - 1))).toMillis();
+        System.out.printf("granted slots used: %.3f%n", (alone.size() - 1 + missed) * spacingMs / span);
+        assertThat((alone.size() - 1 + missed) * spacingMs / span).as("share of the granted slots used")
+                .isGreaterThanOrEqualTo(0.95);
+        // 0.98 at most (the tolerance's slack), less one slot per late wake-up: 0.96-0.98 on a quiet 2-core machine,
+        // down to 0.91 with a load average of 40 (the README's figures); the floor guards against a broken pacing
+        assertThat(rate).as("the share of the ceiling one instance alone gets").isGreaterThanOrEqualTo(CEILING * 0.8);
     }
 
     private static List<String> backlog(String prefix, int transactions) {
