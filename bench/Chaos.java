@@ -58,15 +58,21 @@ import java.util.regex.Pattern;
  * bench/chaos.sh packages the service, builds the classpath (GreenMail, JDBC drivers) and runs this file.
  *
  * Modes: "pg" (default) two instances on one fresh PostgreSQL schema, all three faults; "h2" one instance on an
- * embedded H2 file (the quick-start default), kill -9 and restart only. Every knob is an environment variable (see
+ * embedded H2 file (the quick-start default), kill -9 and restart only; "rolling" (issue 16) three instances on one
+ * PostgreSQL schema restarted one at a time with SIGTERM, as an orchestrator rolls an update, measuring how fast the
+ * rows each stopping instance held are taken by a peer. Every knob is an environment variable (see
  * the README, "Running the chaos run"). Usage: java -cp <classpath> bench/Chaos.java <service jar> <service dir>
  */
 public class Chaos {
 
     // ---- settings (environment) -----------------------------------------------------------------------------------
     static final String MODE = env("MODE", "pg");
-    static final boolean PG = MODE.equals("pg");
-    static final int CALLBACKS = Integer.parseInt(env("CALLBACKS", "30000"));
+    static final boolean ROLLING = MODE.equals("rolling");
+    static final boolean PG = MODE.equals("pg") || ROLLING;
+    static final int CALLBACKS = Integer.parseInt(env("CALLBACKS", ROLLING ? "6000" : "30000"));
+    static final int INSTANCES = Integer.parseInt(env("INSTANCES", ROLLING ? "3" : MODE.equals("pg") ? "2" : "1"));
+    /** Rolling mode: the longest a row a stopping instance held may wait for a peer after the instance exits. */
+    static final double HAND_OVER_TARGET = 5;
     static final double RATE = Double.parseDouble(env("RATE", "60"));
     static final double DUP_PCT = Double.parseDouble(env("DUP_PCT", "20"));
     static final double OLDER_PCT = Double.parseDouble(env("OLDER_PCT", "5"));
@@ -78,7 +84,7 @@ public class Chaos {
     static final double DRAIN_TIMEOUT = Double.parseDouble(env("DRAIN_TIMEOUT", "600"));
     static final int PORT = Integer.parseInt(env("PORT", "18181"));
     static final int SMTP_PORT = Integer.parseInt(env("SMTP_PORT", "18125"));
-    static final String HEAP = env("HEAP", "768m");
+    static final String HEAP = env("HEAP", ROLLING ? "384m" : "768m");
     static final String PG_HOST = env("PG_HOST", "127.0.0.1");
     static final String PG_PORT = env("PG_PORT", "5432");
     static final String PG_DB = env("PG_DB", "test");
@@ -417,6 +423,133 @@ public class Chaos {
         say("%s", f.note);
     }
 
+    /** One instance's SIGTERM in a rolling restart, and how fast what it held was taken by a peer. */
+    record HandOver(String instance, double sigterm, double exited, int exitCode, int heldAtSigterm, int released,
+            double allTaken) {
+    }
+
+    static final List<HandOver> handOvers = Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * Rows of the queue tables an instance holds and no peer has taken yet: inbox rows it claimed (a shutdown gives
+     * the lease back but leaves the name until a peer claims the row), alerts and deliveries it claimed (the same).
+     * A row it finished is no longer counted. (Pending transactions lose the name when given back, so they cannot
+     * be followed from here; the run has none. ShutdownHandOverTest measures them.)
+     */
+    static final List<String> NOT_TAKEN = List.of(
+            "SELECT 'callback_inbox:' || id FROM callback_inbox WHERE status = 'CLAIMED' AND claimed_by = ?",
+            "SELECT 'alert_outbox:' || id FROM alert_outbox WHERE status = 'PENDING' AND claimed_by = ? AND claimed_until IS NOT NULL",
+            "SELECT 'delivery_outbox:' || id FROM delivery_outbox WHERE status = 'PENDING' AND claimed_by = ? AND claimed_until IS NOT NULL");
+    static final List<String> STILL_NOT_TAKEN = List.of(
+            "SELECT COUNT(*) FROM callback_inbox WHERE status = 'CLAIMED' AND claimed_by = ? AND 'callback_inbox:' || id = ANY (?)",
+            "SELECT COUNT(*) FROM alert_outbox WHERE status = 'PENDING' AND claimed_by = ? AND 'alert_outbox:' || id = ANY (?)",
+            "SELECT COUNT(*) FROM delivery_outbox WHERE status = 'PENDING' AND claimed_by = ? AND 'delivery_outbox:' || id = ANY (?)");
+
+    static Set<String> notTaken(Connection c, String owner) {
+        Set<String> rows = new HashSet<>();
+        try {
+            for (String sql : NOT_TAKEN) {
+                try (java.sql.PreparedStatement q = c.prepareStatement(sql)) {
+                    q.setString(1, owner);
+                    try (ResultSet r = q.executeQuery()) {
+                        while (r.next()) {
+                            rows.add(r.getString(1));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            say("could not read the claims of %s: %s", owner, e.getMessage());
+        }
+        return rows;
+    }
+
+    static long stillNotTaken(Connection c, String owner, Set<String> rows) throws SQLException {
+        long count = 0;
+        {
+            java.sql.Array keys = c.createArrayOf("text", rows.toArray());
+            for (String sql : STILL_NOT_TAKEN) {
+                try (java.sql.PreparedStatement q = c.prepareStatement(sql)) {
+                    q.setString(1, owner);
+                    q.setArray(2, keys);
+                    try (ResultSet r = q.executeQuery()) {
+                        r.next();
+                        count += r.getLong(1);
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Rolling restart, as an orchestrator rolls an update: each instance in turn gets SIGTERM, exits, starts again
+     * and answers before the next one is stopped. From the SIGTERM until the exit the run notes every row the
+     * instance holds; from the exit on it watches until a peer has taken every one of them (or it was finished).
+     */
+    static void rollingRestart(double gap) {
+        for (Instance instance : instances) {
+            Fault f = new Fault("rolling-restart");
+            String owner = instance.env.get("GATEWAY_INSTANCE_ID");
+            long pid = instance.process.pid();
+            // one connection for the watch: a new one per look would take seconds on a busy machine
+            Connection watch;
+            try {
+                watch = connect();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            Set<String> held = new HashSet<>(notTaken(watch, owner));
+            int heldAtSigterm = held.size();
+            double sigterm = seconds();
+            instance.process.destroy(); // SIGTERM
+            say("rolling restart: instance %s (pid %d) sent SIGTERM, holding %d rows", instance.name, pid, held.size());
+            while (instance.process.isAlive()) {
+                held.addAll(notTaken(watch, owner));
+                try {
+                    instance.process.waitFor(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            double exited = seconds();
+            int exitCode = instance.process.exitValue();
+            Set<String> released = notTaken(watch, owner); // what it gave back at exit and no peer has taken yet
+            held.addAll(released);
+            // nothing left behind: nothing to hand over
+            double allTaken = released.isEmpty() ? exited : Double.NaN;
+            while (Double.isNaN(allTaken) && seconds() - exited < 60) {
+                try {
+                    if (stillNotTaken(watch, owner, held) == 0) {
+                        allTaken = seconds();
+                        break;
+                    }
+                } catch (SQLException e) {
+                    // read again
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            try {
+                watch.close();
+            } catch (SQLException e) {
+                // the watch is over
+            }
+            handOvers.add(new HandOver(instance.name, sigterm, exited, exitCode, heldAtSigterm, released.size(), allTaken));
+            say("rolling restart: instance %s exited %.1f s after SIGTERM (code %d), %d rows left to peers, all taken %s after the exit",
+                    instance.name, exited - sigterm, exitCode, released.size(), fmt(allTaken - exited));
+            instance.start();
+            try {
+                instance.awaitUp(Duration.ofSeconds(600));
+            } finally {
+                f.end = seconds();
+            }
+            f.note = String.format("instance %s: SIGTERM at +%.0fs, answering again at +%.0fs", instance.name, f.start, f.end);
+            say("rolling restart: instance %s (pid %d) answering again", instance.name, instance.process.pid());
+            LockSupport.parkNanos((long) (gap * 1e9));
+        }
+    }
+
     // ---- the service ----------------------------------------------------------------------------------------------
 
     static final class Instance {
@@ -666,6 +799,8 @@ public class Chaos {
         double killAt = Double.parseDouble(env("KILL_AT", String.valueOf(Math.round(loadSeconds * (PG ? 0.45 : 0.5)))));
         double killDown = Double.parseDouble(env("KILL_DOWN", "2"));
         double dbAt = Double.parseDouble(env("DB_AT", String.valueOf(Math.round(loadSeconds * 0.75))));
+        double rollAt = Double.parseDouble(env("ROLL_AT", String.valueOf(Math.round(loadSeconds * 0.15))));
+        double rollGap = Double.parseDouble(env("ROLL_GAP", "5"));
 
         // the service's settings: only what the run needs; any other GATEWAY_* variable of the caller passes through
         Map<String, String> common = new LinkedHashMap<>();
@@ -690,8 +825,11 @@ public class Chaos {
         common.put("GATEWAY_ALERTS_SMTP_PORT", String.valueOf(SMTP_PORT));
         common.put("GATEWAY_ALERTS_SMTP_STARTTLS", "false");
         common.put("GATEWAY_ALERTS_FRAUD_TO", FRAUD_TO);
-        int count = PG ? 2 : 1;
-        for (int i = 0; i < count; i++) {
+        if (ROLLING && System.getenv("GATEWAY_DB_POOL_SIZE") == null) {
+            // three pools of the default 30 plus a starting fourth exceed a default PostgreSQL's 100 connections
+            common.put("GATEWAY_DB_POOL_SIZE", "10");
+        }
+        for (int i = 0; i < INSTANCES; i++) {
             String name = String.valueOf((char) ('a' + i));
             Map<String, String> env = new LinkedHashMap<>(common);
             env.put("GATEWAY_INSTANCE_ID", "chaos-" + name); // stable: a restarted instance takes its own claims back at once
@@ -704,12 +842,15 @@ public class Chaos {
         })));
 
         System.out.printf("== chaos run, mode %s: %s, seed %d ==%n", MODE,
-                PG ? "2 instances on PostgreSQL " + PG_HOST + ":" + PG_PORT + " schema " + schema : "1 instance on an H2 file", SEED);
+                PG ? INSTANCES + " instances on PostgreSQL " + PG_HOST + ":" + PG_PORT + " schema " + schema : "1 instance on an H2 file", SEED);
         System.out.printf("load: %d distinct callbacks (%.1f %% DENIED_FRAUD), %d exact duplicates, %d older versions sent"
                         + " after the newer one = %d deliveries at %.0f/s (~%.0f s); re-send on non-200 up to %d attempts"
                         + " (backoff 1 s doubling to %.0f s), then a final sweep of up to %d attempts%n",
                 originals, FRAUD_PCT, dups, olders, deliveries.size(), RATE, loadSeconds, RETRY_MAX, RETRY_MAX_DELAY, SWEEP_MAX);
-        if (PG) {
+        if (ROLLING) {
+            System.out.printf("faults: rolling restart from +%.0fs: each instance in turn gets SIGTERM, is started again"
+                    + " and answers, then %.0f s until the next%n", rollAt, rollGap);
+        } else if (PG) {
             System.out.printf("faults: SMTP refuses at +%.0fs for %.0f s; instance b kill -9 at +%.0fs (restarted %.0f s later);"
                     + " PostgreSQL restart at +%.0fs (%s)%n", smtpAt, smtpFor, killAt, killDown, dbAt, PG_RESTART);
         } else {
@@ -731,7 +872,9 @@ public class Chaos {
         say("instances up, load starts");
 
         List<Thread> faultThreads = new ArrayList<>();
-        if (PG) {
+        if (ROLLING) {
+            faultThreads.add(at(rollAt, "rolling-restart", () -> rollingRestart(rollGap)));
+        } else if (PG) {
             faultThreads.add(at(smtpAt, "smtp-refusal", () -> smtpRefusal(smtpFor)));
             faultThreads.add(at(killAt, "kill", () -> killAndRestart(instances.get(1), killDown)));
             faultThreads.add(at(dbAt, "db-restart", Chaos::databaseRestart));
@@ -978,7 +1121,7 @@ public class Chaos {
 
         System.out.println();
         System.out.printf("== chaos run result, mode %s (%s), %d callbacks at %.0f/s, seed %d ==%n", MODE,
-                PG ? "2 instances, PostgreSQL" : "1 instance, H2 file", CALLBACKS, RATE, SEED);
+                PG ? INSTANCES + " instances, PostgreSQL" : "1 instance, H2 file", CALLBACKS, RATE, SEED);
         row("what", "measured", "target");
         row("sent: distinct callbacks / deliveries / HTTP requests", CALLBACKS + " / " + sent + " / " + requests.get(), "");
         row("acknowledged (deliveries answered 200)", acknowledged, "");
@@ -1003,6 +1146,16 @@ public class Chaos {
         synchronized (faults) {
             for (Fault f : faults) {
                 row("fault " + f.phase, String.format("+%.1fs .. +%.1fs", f.start, f.end), "");
+            }
+        }
+        synchronized (handOvers) {
+            for (HandOver h : handOvers) {
+                row("SIGTERM " + h.instance() + ": rows held / exit after / code / rows left to peers", String.format(
+                        "%d / %.1f s / %d / %d", h.heldAtSigterm(), h.exited() - h.sigterm(), h.exitCode(), h.released()),
+                        "code 143");
+                row("SIGTERM " + h.instance() + ": rows taken by a peer after exit (SIGTERM)", Double.isNaN(h.allTaken())
+                        ? "NOT within 60 s" : fmt(h.allTaken() - h.exited()) + " (" + fmt(h.allTaken() - h.sigterm()) + ")",
+                        "<= " + fmt(HAND_OVER_TARGET));
             }
         }
         row("load sent / all sends answered (incl. sweep)", String.format("+%.1fs / +%.1fs", t.loadEnd(), t.sendsDone()), "");
@@ -1046,6 +1199,12 @@ public class Chaos {
         }
 
         check(neverAcked == 0, "callbacks never answered 200");
+        if (ROLLING) {
+            check(handOvers.size() == instances.size(), "not every instance was restarted");
+            check(handOvers.stream().allMatch(h -> h.exitCode() == 143), "an instance did not exit gracefully on SIGTERM");
+            check(handOvers.stream().allMatch(h -> h.allTaken() - h.exited() <= HAND_OVER_TARGET),
+                    "rows of a stopped instance not taken by a peer within " + fmt(HAND_OVER_TARGET));
+        }
         check(lost == 0, "acknowledged callbacks lost");
         check(noResult == 0, "acknowledged references without a result");
         check(wrongStatus == 0, "wrong stored status");

@@ -7,6 +7,10 @@
 #                           instance is killed with kill -9 and restarted, PostgreSQL is restarted once
 #   bench/chaos.sh h2       mode h2: one instance on an embedded H2 file (the quick-start default); kill -9 and
 #                           restart only
+#   bench/chaos.sh rolling  mode rolling (issue 16): INSTANCES=3 on one fresh PostgreSQL schema, restarted one at a
+#                           time with SIGTERM (ROLL_AT, ROLL_GAP=5 s between); measures how fast the rows each stopping
+#                           instance held are taken by a peer (target 5 s after its exit); CALLBACKS=6000 HEAP=384m
+#                           GATEWAY_DB_POOL_SIZE=10
 #
 # Environment (defaults): CALLBACKS=30000 RATE=60 (deliveries/s) DUP_PCT=20 OLDER_PCT=5 FRAUD_PCT=2
 #   SMTP_AT / KILL_AT / DB_AT (seconds after the load starts; default 15 % / 45 % / 75 % of the load, h2: kill at 50 %)
@@ -19,7 +23,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 export MODE="${1:-${MODE:-pg}}"
-case "$MODE" in pg|h2) ;; *) echo "usage: bench/chaos.sh [pg|h2]" >&2; exit 2 ;; esac
+case "$MODE" in pg|h2|rolling) ;; *) echo "usage: bench/chaos.sh [pg|h2|rolling]" >&2; exit 2 ;; esac
 cd "$here"
 mkdir -p target/chaos
 

@@ -22,9 +22,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Start times are handed out from one row ({@code rate_limit}), locked for the moment it takes to read and move
  * it: each grant is at least {@link Pacing#spacingMicros()} after the previous one, whichever instance asked. A
  * request that wakes up later than its start time plus the tolerance (a pause, a busy machine) gives the time up and
- * asks again. So any {@code n + 1} starts span at least one window: in any window of one second (1/rate seconds when
- * the rate is below one) at most rate requests start, across the fleet. Instances are served in the order they ask,
- * so none starves; an instance alone gets the whole ceiling, less the tolerance (about 2 %).
+ * asks again, unless no later start has been granted yet: then its start moves to now. So any {@code n + 1} starts
+ * span at least one window: in any window of one second (1/rate seconds when the rate is below one) at most rate
+ * requests start, across the fleet. Instances are served in the order they ask, so none starves; an instance alone
+ * gets the whole ceiling, less the tolerance (about 2 %) and the slots its late wake-ups gave up.
  */
 @Component("retrievalRateLimiter")
 public class RetrievalRateLimiter {
@@ -58,8 +59,8 @@ public class RetrievalRateLimiter {
     /** {@link #acquire()}, returning the start time granted (microseconds since the epoch). */
     long acquireStart() {
         long asked = nowMicros();
+        long start = grant();
         while (true) {
-            long start = grant();
             long wait = start - nowMicros();
             while (wait > 0) {
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(wait));
@@ -74,12 +75,38 @@ public class RetrievalRateLimiter {
                 waits.record(nowMicros() - asked, TimeUnit.MICROSECONDS);
                 return start;
             }
-            // woke up too late: starting now could crowd the next grants into one window
+            // woke up too late: starting now could crowd the next grants into one window, unless no one has been
+            // granted a start after this one yet (typically: it asked when no one waited, and its commit was slow)
+            Long moved = moveLastGrant(start);
+            if (moved != null) {
+                start = moved;
+                continue;
+            }
             missed.increment();
+            start = grant();
         }
     }
 
-    /** Reserves the next start time of the fleet (never earlier than now). */
+    /**
+     * A start that came too late moved to now, if it is still the last one granted (the row still says it plus one
+     * spacing): then the fleet's grants are exactly as if it had been granted now, and no slot is lost. Otherwise
+     * null: others were granted starts after it, spaced from it, and it must ask again.
+     */
+    Long moveLastGrant(long lateStart) {
+        return ownTransaction.execute(status -> {
+            List<Long> next = jdbc.queryForList("SELECT next_start_micros FROM rate_limit WHERE name = ? FOR UPDATE",
+                    Long.class, LIMITER);
+            if (next.isEmpty() || next.get(0) != lateStart + pacing.spacingMicros()) {
+                return null;
+            }
+            long start = nowMicros() + pacing.toleranceMicros() / 2;
+            jdbc.update("UPDATE rate_limit SET next_start_micros = ? WHERE name = ?", start + pacing.spacingMicros(),
+                    LIMITER);
+            return start;
+        });
+    }
+
+    /** Reserves the next start time of the fleet (never earlier than now plus half the tolerance). */
     long grant() {
         Long granted = ownTransaction.execute(status -> {
             List<Long> next = jdbc.queryForList("SELECT next_start_micros FROM rate_limit WHERE name = ? FOR UPDATE",
@@ -94,7 +121,9 @@ public class RetrievalRateLimiter {
                 }
                 next = List.of(0L);
             }
-            long start = Math.max(next.get(0), nowMicros());
+            // an instance asking when no one waits starts half the tolerance from now, not now: the commit of this
+            // grant (slow on a busy database) must not already make it late and cost a slot
+            long start = Math.max(next.get(0), nowMicros() + pacing.toleranceMicros() / 2);
             jdbc.update("UPDATE rate_limit SET next_start_micros = ? WHERE name = ?", start + pacing.spacingMicros(),
                     LIMITER);
             return start;

@@ -18,6 +18,7 @@ import com.jumiogateway.support.ServiceProcess;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ class ShutdownHandOverTest {
             Map<String, String> settings = new HashMap<>();
             jumio.settings().forEach((name, value) -> settings.put(name, value.toString()));
             settings.put("spring.datasource.url", database.url());
+            // two pools on a PostgreSQL other tests share
+            settings.put("spring.datasource.hikari.maximum-pool-size", "10");
             // a minute: a claim taken over within seconds was handed over, not expired
             settings.put("gateway.claim-lease", "PT60S");
             settings.put("gateway.reconciliation.poll-delay-ms", "100");
@@ -115,6 +118,20 @@ class ShutdownHandOverTest {
 
                     // handed over: nothing still claimed by the leaving instance, its rows taken by the peer at once
                     assertThat(heldBy(jdbc, "leaving")).as("claims left by the stopped instance").isEmpty();
+                    // and no lease of it left in any queue: inbox, alert outbox, delivery outbox
+                    Timestamp now = Timestamp.from(Instant.now());
+                    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM callback_inbox WHERE claimed_by = 'leaving'"
+                            + " AND status = 'CLAIMED' AND claimed_until > ?", Long.class, now))
+                            .as("callbacks still leased to the stopped instance").isZero();
+                    for (String outbox : List.of("alert_outbox", "delivery_outbox")) {
+                        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM " + outbox + " WHERE claimed_by = 'leaving'"
+                                + " AND status = 'PENDING' AND claimed_until IS NOT NULL", Long.class))
+                                .as(outbox + " rows still leased to the stopped instance").isZero();
+                    }
+                    // callbacks it had claimed and given back are processed by the peer at once
+                    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() ->
+                            jdbc.queryForObject("SELECT COUNT(*) FROM callback_inbox WHERE claimed_by = 'leaving'"
+                                    + " AND status = 'CLAIMED'", Long.class) == 0);
                     java.util.regex.Matcher handedOver = java.util.regex.Pattern
                             .compile("Pending transactions: (\\d+) claims handed over at shutdown")
                             .matcher(Files.readString(workDir.resolve("leaving.log")));

@@ -119,6 +119,23 @@ class RetrievalRateLimiterTest {
     }
 
     @Test
+    void aLateStartMovesToNowOnlyWhileNoLaterStartWasGranted() {
+        JdbcDataSource database = database("late-start");
+        RetrievalRateLimiter limiter = limiter(database, 10);
+        long spacing = limiter.pacing().spacingMicros();
+        long first = limiter.grant();
+        Long moved = limiter.moveLastGrant(first);
+        assertThat(moved).as("still the last start granted").isNotNull().isGreaterThanOrEqualTo(first);
+        assertThat(new JdbcTemplate(database).queryForObject("SELECT next_start_micros FROM rate_limit", Long.class))
+                .as("the next grant is spaced from the moved start").isEqualTo(moved + spacing);
+        long second = limiter.grant();
+        assertThat(second - moved).isGreaterThanOrEqualTo(spacing);
+        assertThat(limiter.moveLastGrant(moved)).as("a later start was granted: it must ask again").isNull();
+        assertThat(new JdbcTemplate(database).queryForObject("SELECT next_start_micros FROM rate_limit", Long.class))
+                .isEqualTo(second + spacing);
+    }
+
+    @Test
     void aDeletedCeilingRowIsPutBack() {
         JdbcDataSource database = database("deleted-row");
         new JdbcTemplate(database).update("DELETE FROM rate_limit");

@@ -56,6 +56,8 @@ class ReconciliationFleetTest {
             properties.put("spring.datasource.url", dbUrl);
             properties.putAll(jumio.settings());
             properties.put("gateway.instance-id", name);
+            // three pools on one shared PostgreSQL: ten connections each are plenty for this work
+            properties.put("spring.datasource.hikari.maximum-pool-size", "10");
             properties.put("gateway.reconciliation.poll-delay-ms", "100");
             properties.put("gateway.reconciliation.schedule-seconds", "1");
             properties.put("gateway.reconciliation.daily-retry-days", "0");
@@ -102,13 +104,28 @@ class ReconciliationFleetTest {
         fleet.remove(2).close();
         fleet.remove(1).close();
         jumio.server.resetRequests();
-        List<ServeEvent> alone = workThrough(backlog("3f100000", 60));
+        MeterRegistry meters = fleet.get(0).bean(MeterRegistry.class);
+        double missedBefore = meters.counter("gateway.reconciliation.rate-limit.missed").count();
+        // twelve seconds at the ceiling: one start time given up (a late wake-up on a busy machine) costs under 1 %
+        List<ServeEvent> alone = workThrough(backlog("3f100000", 120));
         double rate = (alone.size() - 1) * 1000.0
                 / Duration.between(at(alone.get(0)), at(alone.get(alone.size() - 1))).toMillis();
-        System.out.printf("one instance alone: %.2f requests/s at Jumio, %.2f of the ceiling%n", rate, rate / CEILING);
+        double missed = meters.counter("gateway.reconciliation.rate-limit.missed").count() - missedBefore;
+        System.out.printf("one instance alone: %.2f requests/s at Jumio, %.3f of the ceiling; start times given up"
+                + " because a request woke up too late: %.0f%n", rate, rate / CEILING, missed);
         assertThat(rate).as("above the ceiling").isLessThanOrEqualTo(CEILING * 1.02);
-        // the share reached is benchmarked (0.98 at most; each late wake-up on a loaded machine costs a slot)
-        assertThat(rate).isGreaterThanOrEqualTo(CEILING * 0.8);
+        // no scheduling gaps: the requests took the start times granted one after the other, one spacing apart
+        // (a start time given up after a late wake-up leaves one spacing empty)
+        double spacingMs = (1000.0 + fleet.get(0).context().getEnvironment()
+                .getProperty("gateway.reconciliation.rate-limit-tolerance", Duration.class).toMillis()) / CEILING;
+        double span = Duration.between(at(alone.get(0)), at(alone.get(alone.size() - 1))).toMillis();
+        System.out.printf("granted slots used: %.3f%n", (alone.size() - 1 + missed) * spacingMs / span);
+        assertThat((alone.size() - 1 + missed) * spacingMs / span).as("share of the granted slots used")
+                .isGreaterThanOrEqualTo(0.95);
+        // 0.98 at most (the tolerance's slack), less one slot per late wake-up: 0.96-0.98 on this 2-core machine with
+        // a load average around 10, 0.67-0.93 at 30-45 (the README's figures): the share itself is benchmarked; this
+        // floor only catches a pacing that hands out half the slots
+        assertThat(rate).as("the share of the ceiling one instance alone gets").isGreaterThanOrEqualTo(CEILING * 0.5);
     }
 
     private static List<String> backlog(String prefix, int transactions) {

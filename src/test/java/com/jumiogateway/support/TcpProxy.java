@@ -62,8 +62,17 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = socket.accept();
                 Socket upstream = new Socket(targetHost, targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
+                synchronized (this) {
+                    // a connection accepted while stop() ran would survive the cut: a pool kept it and the
+                    // database looked up although it was "away"
+                    if (server != socket) {
+                        client.close();
+                        upstream.close();
+                        continue;
+                    }
+                    sockets.add(client);
+                    sockets.add(upstream);
+                }
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
