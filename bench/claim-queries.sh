@@ -44,7 +44,7 @@ SPRING_FLYWAY_SCHEMAS="$schema" \
     --gateway.worker.enabled=false --gateway.reconciliation.enabled=false --gateway.webhooks.enabled=false \
     --gateway.retention.enabled=false > "$root/target/claim-queries-service.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/actuator/health" >/dev/null && break; sleep 1; done
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/actuator/health" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$PORT/actuator/health" >/dev/null || { echo "service did not start"; tail -50 target/claim-queries-service.log; exit 1; }
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
 echo "schema ${schema} migrated to version $(psql_ -At -c "SELECT version FROM ${schema}.flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1")"

@@ -40,7 +40,7 @@ cleanup() {
   psql_ -c "DROP SCHEMA IF EXISTS ${schema} CASCADE" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-for _ in $(seq 1 120); do curl -sf "$base/actuator/health" >/dev/null && break; sleep 1; done
+for _ in $(seq 1 300); do curl -sf "$base/actuator/health" >/dev/null && break; sleep 1; done
 curl -sf "$base/actuator/health" >/dev/null || { echo "service did not start"; tail -50 target/idle-cpu-service.log; exit 1; }
 # one callback through the whole path first, so the one after the idle period finds its code loaded
 post() {
@@ -75,11 +75,13 @@ done
 jit=$(ms "$jit")
 echo "== idle ${MEASURE}s: service CPU ${used} ms ($(echo "scale=2; $used / ($MEASURE * 10)" | bc) % of one core);" \
   "without the JIT compiler threads $((used - jit)) ms ($(echo "scale=2; ($used - $jit) / ($MEASURE * 10)" | bc) %)"
-echo "-- busiest service threads (CPU ms over ${MEASURE}s)"
+echo "-- busiest service threads (CPU ms over ${MEASURE}s; Java thread names from jcmd Thread.print)"
+dump=$(jcmd "$pid" Thread.print 2>/dev/null || true)
 for t in /proc/$pid/task/*; do
   id=${t##*/}; now=$(ticks "$t/stat"); was=${before_thread[$id]:-0}
-  echo "$(ms "now - was") $(cat "$t/comm" 2>/dev/null)"
-done | sort -rn | head -8 | awk '{printf "   %6d ms  %s\n", $1, substr($0, index($0, $2))}'
+  name=$(echo "$dump" | grep -m1 "nid=$(printf '0x%x' "$id") " | sed -E 's/^"([^"]*)".*/\1/') || true
+  echo "$(ms "now - was")|${name:-$(cat "$t/comm" 2>/dev/null)}"
+done | sort -t'|' -k1 -rn | head -8 | awk -F'|' '{printf "   %6d ms  %s\n", $1, $2}'
 echo "-- PostgreSQL backends of this service (CPU ms over ${MEASURE}s, state, last statement)"
 total_backend=0; count=0
 for b in $(backends); do
