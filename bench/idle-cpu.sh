@@ -9,13 +9,15 @@
 #
 # Needs PostgreSQL (default 127.0.0.1:5432, database test, user postgres), psql, ss.
 # Usage: bench/idle-cpu.sh        [env: WARMUP=60 MEASURE=60 JAR=<built jar; default: package this tree> PORT=18091
-#                                  EXTRA="--gateway.polling.idle-delay=0" passes further arguments to the service]
+#                                  EXTRA="--gateway.polling.idle-delay=0" passes further arguments to the service
+#                                  SCHEMA=<kept schema> runs on an existing schema, e.g. 1M rows of history]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 WARMUP=${WARMUP:-60}; MEASURE=${MEASURE:-60}; PORT=${PORT:-18091}
 PGHOST=${BENCH_PG_HOST:-127.0.0.1}; PGUSER=${BENCH_PG_USER:-postgres}; PGDB=${BENCH_PG_DB:-test}
-schema="idle_$(date +%s)"
+# SCHEMA=<existing schema>: run on it (e.g. one kept by KEEP=1 bench/claim-queries.sh, 1M rows of history) and keep it
+schema="${SCHEMA:-idle_$(date +%s)}"
 base="http://127.0.0.1:${PORT}"
 hz=$(getconf CLK_TCK)
 psql_() { psql -h "$PGHOST" -U "$PGUSER" -d "$PGDB" -X -q -At "$@"; }
@@ -25,7 +27,7 @@ if [ -z "${JAR:-}" ]; then
   JAR="$root/$(ls target/jumio-callback-gateway-*.jar | grep -v original | head -1)"
 fi
 API_PASSWORD=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-psql_ -c "CREATE SCHEMA ${schema}"
+[ -n "${SCHEMA:-}" ] || psql_ -c "CREATE SCHEMA ${schema}"
 # shellcheck disable=SC2086
 GATEWAY_API_USERNAME=bench GATEWAY_API_PASSWORD="$API_PASSWORD" \
 GATEWAY_DB_URL="jdbc:postgresql://${PGHOST}:5432/${PGDB}?currentSchema=${schema}" GATEWAY_DB_USERNAME="$PGUSER" \
@@ -37,7 +39,7 @@ SPRING_FLYWAY_SCHEMAS="$schema" \
 pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
-  psql_ -c "DROP SCHEMA IF EXISTS ${schema} CASCADE" >/dev/null 2>&1 || true
+  [ -n "${SCHEMA:-}" ] || psql_ -c "DROP SCHEMA IF EXISTS ${schema} CASCADE" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 for _ in $(seq 1 300); do curl -sf "$base/actuator/health" >/dev/null && break; sleep 1; done
