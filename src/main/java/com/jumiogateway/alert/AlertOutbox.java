@@ -1,6 +1,7 @@
 package com.jumiogateway.alert;
 
 import com.jumiogateway.routing.ExchangeNames;
+import com.jumiogateway.claims.IdlePolling;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -89,10 +90,13 @@ public class AlertOutbox implements ClaimQueue {
     private final Map<Long, String> unconfirmedSent = new ConcurrentHashMap<>();
     /** Chat channels (besides email), each with its own outbox; looked up lazily (they may depend on this outbox). */
     private final org.springframework.beans.factory.ObjectProvider<AlertChannels> channels;
+    private final IdlePolling pacing;
 
     public AlertOutbox(JdbcTemplate jdbc, TransactionTemplate transactions, AlertProperties properties,
                        AlertRenderer renderer, ObjectMapper mapper, MeterRegistry meters, Clock clock,
-                       InstanceIdentity identity, org.springframework.beans.factory.ObjectProvider<AlertChannels> channels) {
+                       InstanceIdentity identity, org.springframework.beans.factory.ObjectProvider<AlertChannels> channels,
+                       IdlePolling pacing) {
+        this.pacing = pacing;
         this.channels = channels;
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -153,6 +157,7 @@ public class AlertOutbox implements ClaimQueue {
             log.debug("Alert {} already queued", rule);
             return false;
         }
+        pacing.wake(IdlePolling.ALERTS);
         meters.counter("gateway.alerts.queued", "rule", rule).increment();
         log.info("Alert {} queued for scan {}", rule, subject);
         return true;
@@ -176,10 +181,16 @@ public class AlertOutbox implements ClaimQueue {
         if (!confirmSentMarks()) {
             return List.of();
         }
-        return claims.claim(() -> {
+        // idle: the database is asked every gateway.polling.idle-delay only (enqueue wakes the sender)
+        if (!pacing.pollNow(IdlePolling.ALERTS)) {
+            return List.of();
+        }
+        List<ClaimedAlert> claimed = claims.claim(() -> {
             claims.giveBackOrphans();
             return claimRows(categories);
         }, ClaimedAlert::id);
+        pacing.polled(IdlePolling.ALERTS, !claimed.isEmpty());
+        return claimed;
     }
 
     private List<ClaimedAlert> claimRows(List<String> categories) {
@@ -330,6 +341,7 @@ public class AlertOutbox implements ClaimQueue {
         if (updated == 1) {
             meters.counter("gateway.alerts.resent").increment();
             log.info("Alert {} re-queued for sending", id);
+            pacing.wake(IdlePolling.ALERTS);
             return ResendOutcome.RESENT;
         }
         Long exists = jdbc.queryForObject("SELECT COUNT(*) FROM alert_outbox WHERE id = ?", Long.class, id);

@@ -5,6 +5,7 @@ import com.jumiogateway.claims.ClaimHeartbeat;
 import com.jumiogateway.claims.ClaimQueue;
 import com.jumiogateway.claims.ClaimTable;
 import com.jumiogateway.claims.DatabaseErrors;
+import com.jumiogateway.claims.IdlePolling;
 import com.jumiogateway.claims.InstanceIdentity;
 import com.jumiogateway.dataprotection.DataProtection;
 import com.jumiogateway.dataprotection.ProtectedColumn;
@@ -57,11 +58,13 @@ public class CallbackInbox implements ClaimQueue {
 
     private final InboxWriter writer;
     private final DataProtection protection;
+    private final IdlePolling pacing;
     private final Map<String, io.micrometer.core.instrument.Counter> received = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CallbackInbox(JdbcTemplate jdbc, TransactionTemplate transactions, InboxProperties properties,
                          MeterRegistry meters, Clock clock, InboxWriter writer, InstanceIdentity identity,
-                         DataProtection protection) {
+                         DataProtection protection, IdlePolling pacing) {
+        this.pacing = pacing;
         this.writer = writer;
         this.protection = protection;
         this.jdbc = jdbc;
@@ -88,6 +91,8 @@ public class CallbackInbox implements ClaimQueue {
             // sealed here, on the request's own thread, so the writer threads only commit
             DataProtection.SealedBytes sealed = protection.seal(ProtectedColumn.CALLBACK_BODY, body);
             writer.write(kind, sourceAddress, contentType, sealed.value(), sealed.keyId());
+            // committed: this instance's worker claims it at its next tick, however long the inbox was idle
+            pacing.wake(IdlePolling.INBOX);
         } catch (CallbackRefusedException e) {
             // the database refused this callback's own values (its neighbours in the batch were stored): 422
             meters.counter("gateway.callbacks.refused", "reason", e.getReason()).increment();
@@ -101,12 +106,18 @@ public class CallbackInbox implements ClaimQueue {
      * several instances claim concurrently without waiting on each other or taking the same row.
      */
     public List<InboxEntry> claim() {
+        // idle: the database is asked every gateway.polling.idle-delay only (intake wakes the worker)
+        if (!pacing.pollNow(IdlePolling.INBOX)) {
+            return List.of();
+        }
         Instant now = clock.instant();
         Timestamp leaseUntil = Timestamp.from(now.plus(properties.claimLease()));
-        return claims.claim(() -> {
+        List<InboxEntry> claimed = claims.claim(() -> {
             claims.giveBackOrphans();
             return claimRows(now, leaseUntil);
         }, InboxEntry::id);
+        pacing.polled(IdlePolling.INBOX, !claimed.isEmpty());
+        return claimed;
     }
 
     private List<InboxEntry> claimRows(Instant now, Timestamp leaseUntil) {
@@ -192,6 +203,9 @@ public class CallbackInbox implements ClaimQueue {
         }
         // the database was away and is back (this update works): the next poll takes the row again
         Duration delay = DatabaseErrors.connectionLost(cause) ? Duration.ZERO : properties.retryDelay();
+        if (delay.isZero()) {
+            pacing.wake(IdlePolling.INBOX);
+        }
         log.warn("Callback inbox row {} attempt {} hit {}; retrying in {}", id, attempts,
                 cause == null ? "an error" : cause.getClass().getSimpleName(), delay);
         try {
@@ -216,6 +230,7 @@ public class CallbackInbox implements ClaimQueue {
         int count = jdbc.update("UPDATE callback_inbox SET status = 'RECEIVED', claimed_until = NULL WHERE id = ?"
                 + " AND status IN ('FAILED', 'PROCESSED')", id);
         log.info("Re-queued callback inbox row {}: {}", id, count == 1 ? "done" : "not found or still pending");
+        pacing.wake(IdlePolling.INBOX);
         return count;
     }
 
@@ -223,6 +238,7 @@ public class CallbackInbox implements ClaimQueue {
     public int requeueFailed() {
         int count = jdbc.update("UPDATE callback_inbox SET status = 'RECEIVED', claimed_until = NULL WHERE status = 'FAILED'");
         log.info("Re-queued {} failed callback inbox rows", count);
+        pacing.wake(IdlePolling.INBOX);
         return count;
     }
 

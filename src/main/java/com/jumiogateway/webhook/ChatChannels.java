@@ -1,5 +1,6 @@
 package com.jumiogateway.webhook;
 
+import com.jumiogateway.claims.IdlePolling;
 import com.jumiogateway.alert.AlertChannels;
 import com.jumiogateway.security.ApiProperties;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +32,11 @@ public class ChatChannels implements AlertChannels {
     private final Clock clock;
     private final ApiProperties api;
     private final Map<String, ChatFormat> formats;
+    private final IdlePolling pacing;
 
     public ChatChannels(WebhookProperties properties, JdbcTemplate jdbc, Clock clock, ApiProperties api,
-                        List<ChatFormat> formats) {
+                        List<ChatFormat> formats, IdlePolling pacing) {
+        this.pacing = pacing;
         this.properties = properties;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -55,6 +58,7 @@ public class ChatChannels implements AlertChannels {
                 boolean queued = DeliveryRows.insert(jdbc, name, type.toUpperCase(Locale.ROOT),
                         "chat:" + name + ":" + rule + ":" + subject, subject, payload, clock.instant());
                 if (queued) {
+                    pacing.wake(IdlePolling.DELIVERIES);
                     log.info("Chat message for alert {} queued for channel {}", rule, name);
                 }
             }

@@ -1,5 +1,6 @@
 package com.jumiogateway.webhook;
 
+import com.jumiogateway.claims.IdlePolling;
 import com.jumiogateway.alert.AlertOutbox;
 import com.jumiogateway.api.ApiProblem;
 import com.jumiogateway.api.BadRequestException;
@@ -71,6 +72,7 @@ public class DeliveryOutbox implements ClaimQueue {
     private final Clock clock;
     private final ClaimTable<Long> claims;
     private final String instanceId;
+    private final IdlePolling pacing;
     private final Map<String, io.micrometer.core.instrument.Counter> deliveredCounters = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Timer> latencies = new java.util.concurrent.ConcurrentHashMap<>();
     /**
@@ -98,7 +100,9 @@ public class DeliveryOutbox implements ClaimQueue {
     private final Map<String, Instant> healthyMarked = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DeliveryOutbox(JdbcTemplate jdbc, TransactionTemplate transactions, WebhookProperties properties,
-                          AlertOutbox alerts, MeterRegistry meters, Clock clock, InstanceIdentity identity) {
+                          AlertOutbox alerts, MeterRegistry meters, Clock clock, InstanceIdentity identity,
+                          IdlePolling pacing) {
+        this.pacing = pacing;
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
         this.transactions = transactions;
@@ -185,11 +189,17 @@ public class DeliveryOutbox implements ClaimQueue {
         if (!confirmDelivered()) {
             return List.of();
         }
-        return claims.claim(() -> {
+        // idle: the database is asked every gateway.polling.idle-delay only (queuing a delivery wakes the sender)
+        if (!pacing.pollNow(IdlePolling.DELIVERIES)) {
+            return List.of();
+        }
+        List<ClaimedDelivery> claimed = claims.claim(() -> {
             claims.giveBackOrphans();
             List<String> active = activeDestinations();
             return active.isEmpty() ? List.of() : claimRows(active);
         }, ClaimedDelivery::id);
+        pacing.polled(IdlePolling.DELIVERIES, !claimed.isEmpty());
+        return claimed;
     }
 
     /**
@@ -503,6 +513,7 @@ public class DeliveryOutbox implements ClaimQueue {
         if (updated == 1) {
             meters.counter("gateway.webhooks.redelivered").increment();
             log.info("Delivery {} queued again", id);
+            pacing.wake(IdlePolling.DELIVERIES);
             return RedeliverOutcome.REDELIVERED;
         }
         List<Boolean> purged = jdbc.queryForList("SELECT payload_purged_at IS NOT NULL FROM delivery_outbox WHERE id = ?",
@@ -553,6 +564,9 @@ public class DeliveryOutbox implements ClaimQueue {
                 jdbc.update("UPDATE delivery_outbox SET next_attempt_at = ? WHERE destination = ? AND status = 'PENDING'",
                         Timestamp.from(now), name);
             });
+        }
+        if (!paused) {
+            pacing.wake(IdlePolling.DELIVERIES);
         }
         log.info("Delivery destination {} {}", name, paused ? "paused" : "resumed");
         return Map.of("name", name, "paused", paused);

@@ -1,5 +1,6 @@
 package com.jumiogateway.webhook;
 
+import com.jumiogateway.claims.IdlePolling;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,9 +48,11 @@ public class WebhookDestinations implements ResultVersionListener {
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final IdlePolling pacing;
 
     public WebhookDestinations(WebhookProperties properties, JdbcTemplate jdbc, ObjectMapper mapper, Clock clock,
-                               DataProtection protection) {
+                               DataProtection protection, IdlePolling pacing) {
+        this.pacing = pacing;
         this.protection = protection;
         this.properties = properties;
         this.jdbc = jdbc;
@@ -122,6 +125,8 @@ public class WebhookDestinations implements ResultVersionListener {
             if (wants(destination, tree)) {
                 DeliveryRows.insert(jdbc, name, DeliveryRows.WEBHOOK, null, result.scanReference(),
                         payload(destination, tree, now), now);
+                // committed with the result a moment later: the sender polls at full pace meanwhile
+                pacing.wake(IdlePolling.DELIVERIES);
             }
         });
     }
@@ -216,6 +221,7 @@ public class WebhookDestinations implements ResultVersionListener {
                 queued++;
             }
         }
+        pacing.wake(IdlePolling.DELIVERIES);
         log.info("Replay for webhook destination {} since {}: {} deliveries queued", name, from, queued);
         return Map.of("destination", name, "since", from.toString(), "queued", queued);
     }
