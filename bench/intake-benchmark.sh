@@ -42,8 +42,8 @@ mkdir -p target/bench-classes && javac -d target/bench-classes bench/OpenLoad.ja
 # the way the service is started: plain java -jar, or as bin/gateway does (FLAGS=documented)
 launch=(java -jar "$jar")
 if [ "$FLAGS" = documented ]; then
-  bin/cds-build "$jar" "$root/target/bench-cds" >/dev/null
-  launch=("$root/bin/gateway" "$root/target/bench-cds")
+  bin/cds-build "$jar" "$root/target/bench-cds-$PORT" >/dev/null
+  launch=("$root/bin/gateway" "$root/target/bench-cds-$PORT")
 fi
 echo "service: ${launch[*]} ($( [ "$FLAGS" = documented ] && bin/gateway --print-flags || echo 'no JVM flags'))"
 
@@ -56,11 +56,11 @@ args=(--server.port="$PORT" --gateway.allowlist.allow-loopback=true
 if [ "$DB" = h2 ]; then
   # the default datasource URL (./data/gateway) resolves inside this directory
   work="$root/target/bench-h2-$(date +%s)"; mkdir -p "$work"
-  (cd "$work" && JAVA_TOOL_OPTIONS="${SERVICE_JAVA_OPTS:-}" exec "${launch[@]}" "${args[@]}") > target/bench-service.log 2>&1 &
+  (cd "$work" && JAVA_TOOL_OPTIONS="${SERVICE_JAVA_OPTS:-}" exec "${launch[@]}" "${args[@]}") > "target/bench-service-$PORT.log" 2>&1 &
 else
   work="$root"
   GATEWAY_DB_URL="${PGURL}?currentSchema=${schema}" GATEWAY_DB_USERNAME="$PGUSER" SPRING_FLYWAY_SCHEMAS="$schema" \
-    JAVA_TOOL_OPTIONS="${SERVICE_JAVA_OPTS:-}" "${launch[@]}" "${args[@]}" > target/bench-service.log 2>&1 &
+    JAVA_TOOL_OPTIONS="${SERVICE_JAVA_OPTS:-}" "${launch[@]}" "${args[@]}" > "target/bench-service-$PORT.log" 2>&1 &
 fi
 pid=$!
 cleanup() {
@@ -70,7 +70,7 @@ cleanup() {
 }
 trap cleanup EXIT
 # a busy machine can take minutes to start it
-for _ in $(seq 1 ${START_WAIT:-300}); do curl -sf "$base/actuator/health" >/dev/null && break; kill -0 "$pid" 2>/dev/null || { tail -20 target/bench-service.log; exit 1; }; sleep 1; done
+for _ in $(seq 1 ${START_WAIT:-300}); do curl -sf "$base/actuator/health" >/dev/null && break; kill -0 "$pid" 2>/dev/null || { tail -20 "target/bench-service-$PORT.log"; exit 1; }; sleep 1; done
 
 # CPU time (ms) the service has used so far
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$pid/stat"; }

@@ -9,7 +9,8 @@
 # CPU time at that moment (utime+stime from /proc/<pid>/stat: stable on a busy machine, where wall time is not),
 # and RSS when ready; the load average is printed with each start.
 # Needs PostgreSQL at 127.0.0.1:5432 (database test, user postgres) for DB=postgresql.
-# Usage: bench/startup.sh     [env: RUNS=5 DBS="postgresql h2" MODES="default optimised" PORT=18380 JAR=<jar> SKIP_BUILD=1]
+# Usage: bench/startup.sh     [env: RUNS=5 DBS="postgresql h2" MODES="default optimised" PORT=18380 JAR=<jar> SKIP_BUILD=1
+#                              SKIP_CDS=1 CDS_TRAINING_PORT=18399]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,7 +22,8 @@ if [ -z "${JAR:-}" ]; then
   JAR=$(ls "$root"/target/jumio-callback-gateway-*.jar | grep -v original | head -1)
 fi
 cds_dir="$root/target/startup-cds"
-case " $MODES " in *" optimised "*) bin/cds-build "$JAR" "$cds_dir" >/dev/null ;; esac
+# SKIP_CDS=1 reuses the archive of the previous run (same jar)
+case " $MODES " in *" optimised "*) [ -n "${SKIP_CDS:-}" ] || bin/cds-build "$JAR" "$cds_dir" >/dev/null ;; esac
 hz=$(getconf CLK_TCK)
 log="$root/target/startup-service.log"
 
