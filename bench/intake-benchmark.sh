@@ -74,7 +74,7 @@ for _ in $(seq 1 ${START_WAIT:-300}); do curl -sf "$base/actuator/health" >/dev/
 
 # CPU time (ms) the service has used so far
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$pid/stat"; }
-backlog() { curl -s -u "bench:$API_PASSWORD" "$base/actuator/health" | sed -E 's/.*"pending":([0-9]+).*/\1/'; }
+backlog() { curl -s -m 10 -u "bench:$API_PASSWORD" "$base/actuator/health" | sed -E 's/.*"pending":([0-9]+).*/\1/'; }
 # prints "<requests/s> <p99 ms> <non-2xx count>"
 load() { # path seconds [pace_ms]
   local out
