@@ -31,7 +31,7 @@ WARMUP=${WARMUP:-20}; MEASURE=${MEASURE:-20}; ROUNDS=${ROUNDS:-2}; CONNECTIONS=$
 PACED=${PACED:-40}; PORT=${PORT:-18080}; WORKER=${WORKER:-on}; DB=${DB:-postgresql}
 FLAGS=${FLAGS:-default}; PHASES=${PHASES:-closed paced open}; RATES=${RATES:-200 1000}; OPEN=${OPEN:-30}
 PGURL=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}; PGUSER=${BENCH_PG_USER:-postgres}
-schema="bench_$(date +%s)"
+schema="bench_$(date +%s)_${PORT}_$RANDOM"
 base="http://127.0.0.1:${PORT}"
 root=$(pwd)
 
@@ -42,7 +42,8 @@ mkdir -p target/bench-classes && javac -d target/bench-classes bench/OpenLoad.ja
 # the way the service is started: plain java -jar, or as bin/gateway does (FLAGS=documented)
 launch=(java -jar "$jar")
 if [ "$FLAGS" = documented ]; then
-  bin/cds-build "$jar" "$root/target/bench-cds-$PORT" >/dev/null
+  # SKIP_CDS=1 reuses the archive of the previous run on this port (same jar)
+  [ -n "${SKIP_CDS:-}" ] || bin/cds-build "$jar" "$root/target/bench-cds-$PORT" >/dev/null
   launch=("$root/bin/gateway" "$root/target/bench-cds-$PORT")
 fi
 echo "service: ${launch[*]} ($( [ "$FLAGS" = documented ] && bin/gateway --print-flags || echo 'no JVM flags'))"
