@@ -12,6 +12,16 @@
 #        DB=h2 bench/intake-benchmark.sh       the same on the embedded default: the H2 file database of
 #                                              config/application.yaml, in a fresh directory under target/
 # Each intake round also prints the service's CPU time per stored callback (less sensitive to a busy machine).
+# Then the open-loop phase (bench/OpenLoad.java: a fixed arrival schedule, answer times counted from the scheduled
+# send, so a stalled service is not hidden by a slowed-down sender) offers each of RATES (200 and 1000/s) for
+# OPEN seconds to the no-op route and to the callback route, and prints p50/p99 and the service's CPU ms per
+# 1,000 no-op requests and per 1,000 callbacks end to end (intake + worker + store: CPU counted until the inbox
+# is drained, worker on) and their ratio. At the end it prints the service's RSS (VmRSS) and peak (VmHWM).
+#        FLAGS=documented bench/intake-benchmark.sh  runs the service as bin/gateway does: extracted jar, class data
+#                                              sharing archive (bin/cds-build), the documented JVM flags
+#        PHASES="closed open" skips the paced phase (default: closed paced open)
+#        SERVICE_JAVA_OPTS="-XX:StartFlightRecording=filename=target/bench.jfr" bench/intake-benchmark.sh
+#                                              extra JVM flags for the service alone (a JFR profile under load)
 set -euo pipefail
 # API credentials of the throwaway instance: a fresh random password per run, handed over in the environment
 API_PASSWORD=${BENCH_API_PASSWORD:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}
@@ -19,14 +29,24 @@ export GATEWAY_API_USERNAME=bench GATEWAY_API_PASSWORD="$API_PASSWORD"
 cd "$(dirname "$0")/.."
 WARMUP=${WARMUP:-20}; MEASURE=${MEASURE:-20}; ROUNDS=${ROUNDS:-2}; CONNECTIONS=${CONNECTIONS:-32}
 PACED=${PACED:-40}; PORT=${PORT:-18080}; WORKER=${WORKER:-on}; DB=${DB:-postgresql}
+FLAGS=${FLAGS:-default}; PHASES=${PHASES:-closed paced open}; RATES=${RATES:-200 1000}; OPEN=${OPEN:-30}
 PGURL=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}; PGUSER=${BENCH_PG_USER:-postgres}
-schema="bench_$(date +%s)"
+schema="bench_$(date +%s)_${PORT}_$RANDOM"
 base="http://127.0.0.1:${PORT}"
 root=$(pwd)
 
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
-./mvnw -q -B -ntp -DskipTests package
-jar="$root/$(ls target/jumio-callback-gateway-*.jar | grep -v original | head -1)"
+[ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -ntp -DskipTests package
+jar=${JAR:-"$root/$(ls target/jumio-callback-gateway-*.jar | grep -v original | head -1)"}
+mkdir -p target/bench-classes && javac -d target/bench-classes bench/OpenLoad.java
+# the way the service is started: plain java -jar, or as bin/gateway does (FLAGS=documented)
+launch=(java -jar "$jar")
+if [ "$FLAGS" = documented ]; then
+  # SKIP_CDS=1 reuses the archive of the previous run on this port (same jar)
+  [ -n "${SKIP_CDS:-}" ] || bin/cds-build "$jar" "$root/target/bench-cds-$PORT" >/dev/null
+  launch=("$root/bin/gateway" "$root/target/bench-cds-$PORT")
+fi
+echo "service: ${launch[*]} ($( [ "$FLAGS" = documented ] && bin/gateway --print-flags || echo 'no JVM flags'))"
 
 args=(--server.port="$PORT" --gateway.allowlist.allow-loopback=true
   --spring.config.additional-location="file:$root/config/"
@@ -37,11 +57,11 @@ args=(--server.port="$PORT" --gateway.allowlist.allow-loopback=true
 if [ "$DB" = h2 ]; then
   # the default datasource URL (./data/gateway) resolves inside this directory
   work="$root/target/bench-h2-$(date +%s)"; mkdir -p "$work"
-  (cd "$work" && exec java -jar "$jar" "${args[@]}") > target/bench-service.log 2>&1 &
+  (cd "$work" && JAVA_TOOL_OPTIONS="${SERVICE_JAVA_OPTS:-}" exec "${launch[@]}" "${args[@]}") > "target/bench-service-$PORT.log" 2>&1 &
 else
   work="$root"
   GATEWAY_DB_URL="${PGURL}?currentSchema=${schema}" GATEWAY_DB_USERNAME="$PGUSER" SPRING_FLYWAY_SCHEMAS="$schema" \
-    java -jar "$jar" "${args[@]}" > target/bench-service.log 2>&1 &
+    JAVA_TOOL_OPTIONS="${SERVICE_JAVA_OPTS:-}" "${launch[@]}" "${args[@]}" > "target/bench-service-$PORT.log" 2>&1 &
 fi
 pid=$!
 cleanup() {
@@ -50,11 +70,12 @@ cleanup() {
   psql -h 127.0.0.1 -U "$PGUSER" -d test -q -c "DROP SCHEMA IF EXISTS ${schema} CASCADE" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-for _ in $(seq 1 90); do curl -sf "$base/actuator/health" >/dev/null && break; sleep 1; done
+# a busy machine can take minutes to start it
+for _ in $(seq 1 ${START_WAIT:-300}); do curl -sf "$base/actuator/health" >/dev/null && break; kill -0 "$pid" 2>/dev/null || { tail -20 "target/bench-service-$PORT.log"; exit 1; }; sleep 1; done
 
 # CPU time (ms) the service has used so far
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$pid/stat"; }
-backlog() { curl -s -u "bench:$API_PASSWORD" "$base/actuator/health" | sed -E 's/.*"pending":([0-9]+).*/\1/'; }
+backlog() { curl -s -m 10 -u "bench:$API_PASSWORD" "$base/actuator/health" | sed -E 's/.*"pending":([0-9]+).*/\1/'; }
 # prints "<requests/s> <p99 ms> <non-2xx count>"
 load() { # path seconds [pace_ms]
   local out
@@ -67,13 +88,15 @@ load() { # path seconds [pace_ms]
 }
 drain() { [ "$WORKER" = off ] && return; for _ in $(seq 1 120); do [ "$(backlog)" = "0" ] && return; sleep 1; done; }
 
+phase() { case " $PHASES " in *" $1 "*) return 0 ;; esac; return 1; }
 echo "== warm-up: ${WARMUP}s no-op + ${WARMUP}s intake (${CONNECTIONS} connections) =="
 load /callbacks/bench-noop "$WARMUP" >/dev/null
 load /callbacks/netverify "$WARMUP" >/dev/null
 drain
 
 noop_sum=0; intake_sum=0
-printf "%-8s %-10s %12s %10s %8s\n" round route "req/s" "p99 ms" non-2xx
+phase closed || ROUNDS=0
+[ "$ROUNDS" = 0 ] || printf "%-8s %-10s %12s %10s %8s\n" round route "req/s" "p99 ms" non-2xx
 for r in $(seq 1 "$ROUNDS"); do
   read -r rps p99 err < <(load /callbacks/bench-noop "$MEASURE")
   printf "%-8s %-10s %12s %10s %8s\n" "$r" no-op "$rps" "$p99" "$err"; noop_sum=$(echo "$noop_sum + $rps" | bc -l)
@@ -84,11 +107,17 @@ for r in $(seq 1 "$ROUNDS"); do
   intake_sum=$(echo "$intake_sum + $rps" | bc -l)
   drain
 done
+if [ "$ROUNDS" != 0 ]; then
 noop=$(echo "$noop_sum / $ROUNDS" | bc -l); intake=$(echo "$intake_sum / $ROUNDS" | bc -l)
 printf "mean no-op %.0f req/s, intake %.0f callbacks/s stored on %s, ratio intake/no-op = %.2f (target >= 0.60)\n" \
   "$noop" "$intake" "$DB" "$(echo "$intake / $noop" | bc -l)"
+fi
 
+memory() { awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$pid/status"; echo; }
+report_memory() { echo "service memory after the benchmark: $(memory)"; }
+trap 'report_memory; cleanup' EXIT
 if [ "$WORKER" = off ]; then echo "worker paused: no backlog phase"; exit 0; fi
+if phase paced; then
 target=$(echo "$noop / 2" | bc -l)
 pace=$(echo "$CONNECTIONS * 1000 / $target" | bc -l | cut -d. -f1)
 echo "== paced intake at ~half the no-op rate (${target%.*} callbacks/s offered) for ${PACED}s, backlog sampled every 5s =="
@@ -100,3 +129,21 @@ printf "paced: achieved %.0f callbacks/s, p99 %s ms, non-2xx %s; backlog at the 
 start=$(date +%s); drain; echo "backlog drained $(( $(date +%s) - start ))s after the load stopped"
 stored=$(curl -s -u "bench:$API_PASSWORD" "$base/actuator/prometheus" | awk '/^gateway_callbacks_received_total/ {s+=$2} END {printf "%d", s}')
 echo "callbacks stored during the run: $stored"
+fi
+
+if phase open; then
+  echo "== open loop (fixed arrival schedule, latency from the scheduled send): ${OPEN}s per rate and route =="
+  printf "%-7s %-10s %-72s %10s %s\n" "rate/s" route "answers (ms)" "CPU ms/1k" "load"
+  for rate in $RATES; do
+    cpu_before=$(cpu_ms)
+    out=$(java -cp target/bench-classes OpenLoad "$base/callbacks/bench-noop" "$rate" "$OPEN" 2>/dev/null | grep "^offered=")
+    noop_cpu=$(echo "($(cpu_ms) - $cpu_before) * 1000 / ($rate * $OPEN)" | bc -l)
+    printf "%-7s %-10s %-72s %10.0f %s\n" "$rate" no-op "$out" "$noop_cpu" "$(cut -d' ' -f1 /proc/loadavg)"
+    cpu_before=$(cpu_ms)
+    out=$(java -cp target/bench-classes OpenLoad "$base/callbacks/netverify" "$rate" "$OPEN" 2>/dev/null | grep "^offered=")
+    drain
+    cb_cpu=$(echo "($(cpu_ms) - $cpu_before) * 1000 / ($rate * $OPEN)" | bc -l)
+    printf "%-7s %-10s %-72s %10.0f %s\n" "$rate" callback "$out" "$cb_cpu" "$(cut -d' ' -f1 /proc/loadavg)"
+    printf "%-7s CPU per callback end to end / per no-op request = %.2f\n" "$rate" "$(echo "$cb_cpu / $noop_cpu" | bc -l)"
+  done
+fi

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Start-up benchmark (issue 16 item 3). Cold JVM starts of the packaged service until readiness answers UP
+# (GET /actuator/health/readiness -> 200), on PostgreSQL (a fresh schema per start: every migration runs) and on
+# the embedded H2 default (a fresh file per start), in two ways side by side:
+#   default    java -jar target/jumio-callback-gateway-*.jar, no JVM flags
+#   optimised  bin/gateway: the extracted jar with the class data sharing archive of bin/cds-build and the
+#              documented JVM flags
+# Per way and database it prints the median (and min/max) of RUNS starts of: wall time to ready, the process's own
+# CPU time at that moment (utime+stime from /proc/<pid>/stat: stable on a busy machine, where wall time is not),
+# and RSS when ready; the load average is printed with each start.
+# Needs PostgreSQL at 127.0.0.1:5432 (database test, user postgres) for DB=postgresql.
+# Usage: bench/startup.sh     [env: RUNS=5 DBS="postgresql h2" MODES="default optimised" PORT=18380 JAR=<jar> SKIP_BUILD=1
+#                              SKIP_CDS=1 CDS_TRAINING_PORT=18399]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+RUNS=${RUNS:-5}; DBS=${DBS:-postgresql h2}; MODES=${MODES:-default optimised}; PORT=${PORT:-18380}
+PGURL=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}; PGUSER=${BENCH_PG_USER:-postgres}
+export GATEWAY_API_USERNAME=bench GATEWAY_API_PASSWORD="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+if [ -z "${JAR:-}" ]; then
+  [ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -ntp -DskipTests package
+  JAR=$(ls "$root"/target/jumio-callback-gateway-*.jar | grep -v original | head -1)
+fi
+cds_dir="$root/target/startup-cds"
+# SKIP_CDS=1 reuses the archive of the previous run (same jar)
+case " $MODES " in *" optimised "*) [ -n "${SKIP_CDS:-}" ] || bin/cds-build "$JAR" "$cds_dir" >/dev/null ;; esac
+hz=$(getconf CLK_TCK)
+log="$root/target/startup-service.log"
+
+# one cold start; prints "<wall ms> <cpu ms> <rss MB>"
+start_once() { # mode db
+  local mode=$1 db=$2 schema="" work="" pid t0 t1 cpu rss
+  work=$(mktemp -d "$root/target/startup-XXXXXX")
+  local args=(--server.port="$PORT" --logging.level.root=WARN)
+  local env=()
+  if [ "$db" = postgresql ]; then
+    schema="startup_$(date +%s)_$RANDOM"
+    env=(GATEWAY_DB_URL="${PGURL}?currentSchema=${schema}" GATEWAY_DB_USERNAME="$PGUSER" SPRING_FLYWAY_SCHEMAS="$schema")
+  else
+    env=(GATEWAY_DB_URL="jdbc:h2:file:$work/gateway;AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE")
+  fi
+  t0=$(date +%s%N)
+  if [ "$mode" = default ]; then
+    env "${env[@]}" java -jar "$JAR" "${args[@]}" > "$log" 2>&1 &
+  else
+    env "${env[@]}" bin/gateway "$cds_dir" "${args[@]}" > "$log" 2>&1 &
+  fi
+  pid=$!
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/actuator/health/readiness")" = 200 ]; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "service exited before ready (log: $log): $(grep -m1 -E 'Caused by|ERROR' "$log" | cut -c1-160)" >&2
+      [ -n "$schema" ] && psql -h 127.0.0.1 -U "$PGUSER" -d test -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1
+      rm -rf "$work"; echo fail; return
+    fi
+    sleep 0.05
+  done
+  t1=$(date +%s%N)
+  cpu=$(awk -v hz="$hz" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$pid/stat")
+  rss=$(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  [ -n "$schema" ] && psql -h 127.0.0.1 -U "$PGUSER" -d test -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1
+  rm -rf "$work"
+  echo "$(( (t1 - t0) / 1000000 )) $cpu $rss"
+}
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+minmax() { sort -n | awk 'NR==1 {lo=$1} {hi=$1} END {print lo "-" hi}'; }
+
+declare -A result
+for db in $DBS; do
+  for mode in $MODES; do
+    walls=(); cpus=(); rsss=()
+    i=0; tries=0
+    while [ "$i" -lt "$RUNS" ] && [ "$tries" -lt $((RUNS + 3)) ]; do
+      tries=$((tries + 1))
+      read -r wall cpu rss < <(start_once "$mode" "$db")
+      [ "$wall" = fail ] && continue
+      i=$((i + 1))
+      printf "%-10s %-10s start %d: %6d ms to ready, %6d ms CPU, RSS %4d MB   (load %s)\n" "$db" "$mode" "$i" \
+        "$wall" "$cpu" "$rss" "$(cut -d' ' -f1-3 /proc/loadavg)"
+      walls+=("$wall"); cpus+=("$cpu"); rsss+=("$rss")
+    done
+    result[$db,$mode]=$(printf "%6s ms (%s)  %6s ms CPU  %4s MB" \
+      "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${walls[@]}" | minmax)" \
+      "$(printf '%s\n' "${cpus[@]}" | median)" "$(printf '%s\n' "${rsss[@]}" | median)")
+  done
+done
+echo
+echo "median of $RUNS cold starts to readiness UP (wall (min-max), CPU time of the process, RSS when ready)"
+for db in $DBS; do
+  for mode in $MODES; do printf "%-10s %-10s %s\n" "$db" "$mode" "${result[$db,$mode]}"; done
+done
