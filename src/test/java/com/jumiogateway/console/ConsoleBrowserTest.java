@@ -316,12 +316,19 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         submit(By.xpath("//button[text()='Log in']"));
     }
 
-    /** Clicks a form's button and waits until the browser has left the page (the answer to the POST is loaded). */
+    /**
+     * Clicks a form's button and waits until the browser has left the page and loaded the answer to the POST: the old
+     * document carries a mark the new one lacks. (Waiting for the button to go stale raced the navigation: chromedriver
+     * 156 may answer "node does not belong to the document" instead of a stale element.)
+     */
     private static void submit(By button) {
-        org.openqa.selenium.WebElement element = browser.findElement(button);
-        element.click();
+        org.openqa.selenium.JavascriptExecutor page = (org.openqa.selenium.JavascriptExecutor) browser;
+        page.executeScript("document.documentElement.dataset.leaving = 'yes'");
+        browser.findElement(button).click();
         new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(element));
+                .ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(driver -> Boolean.TRUE.equals(page.executeScript("return document.readyState === 'complete'"
+                        + " && document.documentElement.dataset.leaving === undefined")));
     }
 
     private static String text(String id) {
