@@ -47,8 +47,7 @@ public class AuditLog {
         this.transactions = transactions;
         this.mapper = mapper;
         this.clock = clock;
-        this.postgres = Boolean.TRUE.equals(jdbc.execute((java.sql.Connection c) ->
-                c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")));
+        this.postgres = SqlValues.isPostgres(jdbc);
     }
 
     /** Appends one event. */

@@ -4,10 +4,16 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 
-/** Values read through JDBC maps, whose Java types differ between H2 and PostgreSQL. */
+/** Values read through JDBC maps, whose Java types differ between H2 and PostgreSQL, and which of the two answers. */
 public final class SqlValues {
 
     private SqlValues() {
+    }
+
+    /** True when the database behind {@code jdbc} is PostgreSQL (else the embedded H2). */
+    public static boolean isPostgres(org.springframework.jdbc.core.JdbcTemplate jdbc) {
+        return Boolean.TRUE.equals(jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName()
+                .toLowerCase(java.util.Locale.ROOT).contains("postgres")));
     }
 
     /**

@@ -113,8 +113,7 @@ public class DeliveryOutbox implements ClaimQueue {
         this.claims = new ClaimTable<>("Delivery outbox", "delivery_outbox", "id", "status = 'PENDING'",
                 "claimed_until = NULL", "claimed_until IS NOT NULL", jdbc, clock, identity, properties::getClaimLease, log);
         this.instanceId = claims.owner();
-        this.skipLocked = Boolean.TRUE.equals(jdbc.execute((java.sql.Connection c) -> c.getMetaData()
-                .getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres"))) ? " FOR UPDATE SKIP LOCKED" : "";
+        this.skipLocked = SqlValues.isPostgres(jdbc) ? " FOR UPDATE SKIP LOCKED" : "";
         for (String name : names()) {
             if (properties.getDestinations().containsKey(name) && properties.getChat().containsKey(name)) {
                 throw new IllegalStateException("A webhook destination and a chat channel are both named " + name);
