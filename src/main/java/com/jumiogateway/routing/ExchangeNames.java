@@ -73,8 +73,8 @@ public final class ExchangeNames {
 
     // --- deliveries (routes/webhook-delivery.camel.yaml, routes/deliveries-api.camel.yaml) ------------------------
 
-    /** Property: delivery_outbox id of the delivery being sent; set by send-delivery. */
-    public static final String DELIVERY_ID = "DeliveryId";
+    /** Header: DELIVERED, RETRY or PERMANENT_FAILURE (DeliveryAnswer.Outcome) of the attempt; set by deliverySender.send. */
+    public static final String DELIVERY_OUTCOME = "DeliveryOutcome";
     /** Property: the ClaimedDelivery being sent (the body becomes the receiver's answer); set by send-delivery. */
     public static final String DELIVERY = "Delivery";
     /** Property: DeliveryOutbox.RedeliverOutcome of a redeliver request; set by redeliver-delivery. */

@@ -86,11 +86,12 @@ public class DeliveryOutbox implements ClaimQueue {
     private final Object flushing = new Object();
     /** Due rows read per row wanted: room for newer results of a scan that wait behind an older one. */
     private static final int CANDIDATES_PER_CLAIMED = 4;
-    /**
-     * PostgreSQL: instances claiming at once skip each other's rows instead of waiting for them. H2 (one embedded
-     * instance) would lock and re-read each row for nothing; the conditional UPDATE decides who wins a row on both.
-     */
-    private final String skipLocked;
+    /** Step 3 of a claim: the chosen rows still claimable, leased to this instance, returned as they now are. */
+    private final String takeRows;
+    /** How many DELIVERED marks one statement writes (the last: at most, in one statement). */
+    private static final int[] MARK_SIZES = {4, 16, 64};
+    /** The DELIVERED marks of n deliveries, each with its own time and status code: one statement. */
+    private final java.util.function.IntFunction<String> markDelivered;
     /** Which active destination the next claim starts with. */
     private volatile int claimRound;
 
@@ -113,7 +114,9 @@ public class DeliveryOutbox implements ClaimQueue {
         this.claims = new ClaimTable<>("Delivery outbox", "delivery_outbox", "id", "status = 'PENDING'",
                 "claimed_until = NULL", "claimed_until IS NOT NULL", jdbc, clock, identity, properties::getClaimLease, log);
         this.instanceId = claims.owner();
-        this.skipLocked = SqlValues.isPostgres(jdbc) ? " FOR UPDATE SKIP LOCKED" : "";
+        boolean postgres = SqlValues.isPostgres(jdbc);
+        this.takeRows = takeRowsStatement(postgres);
+        this.markDelivered = n -> markDeliveredStatement(postgres, n);
         for (String name : names()) {
             if (properties.getDestinations().containsKey(name) && properties.getChat().containsKey(name)) {
                 throw new IllegalStateException("A webhook destination and a chat channel are both named " + name);
@@ -229,23 +232,12 @@ public class DeliveryOutbox implements ClaimQueue {
             if (chosen.isEmpty()) {
                 return List.<ClaimedDelivery>of();
             }
-            List<ClaimedDelivery> rows = named.query("SELECT id, message_id, destination, channel, scan_reference, attempts,"
-                            + " payload FROM delivery_outbox WHERE id IN (:ids) AND status = 'PENDING'"
-                            + " AND (claimed_until IS NULL OR claimed_until < :now) ORDER BY id" + skipLocked,
-                    new MapSqlParameterSource("ids", chosen).addValue("now", now), (rs, row) -> claimed(rs, now.toInstant()));
-            if (rows.isEmpty()) {
-                return rows;
-            }
-            List<Object[]> updates = rows.stream().map(r -> new Object[] {instanceId, leaseUntil, r.id(), now}).toList();
-            int[] counts = jdbc.batchUpdate("UPDATE delivery_outbox SET claimed_by = ?, claimed_until = ?,"
-                    + " attempts = attempts + 1 WHERE id = ? AND status = 'PENDING'"
-                    + " AND (claimed_until IS NULL OR claimed_until < ?)", updates);
-            List<ClaimedDelivery> won = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
-                if (counts[i] == 1 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
-                    won.add(rows.get(i));
-                }
-            }
+            // one statement takes them all and returns what it took (H2 would otherwise run one UPDATE per row:
+            // two thirds of the claim's cost); a row another instance took meanwhile no longer matches
+            List<ClaimedDelivery> won = new ArrayList<>(named.query(takeRows, new MapSqlParameterSource("ids", chosen)
+                    .addValue("now", now).addValue("owner", instanceId).addValue("until", leaseUntil),
+                    (rs, row) -> claimed(rs, now.toInstant())));
+            won.sort(java.util.Comparator.comparingLong(ClaimedDelivery::id));
             return won;
         });
     }
@@ -281,8 +273,40 @@ public class DeliveryOutbox implements ClaimQueue {
 
     private static ClaimedDelivery claimed(ResultSet rs, Instant claimedAt) throws SQLException {
         return new ClaimedDelivery(rs.getLong("id"), rs.getString("message_id"), rs.getString("destination"),
-                rs.getString("channel"), rs.getString("scan_reference"), rs.getInt("attempts") + 1, rs.getString("payload"),
+                rs.getString("channel"), rs.getString("scan_reference"), rs.getInt("attempts"), rs.getString("payload"),
                 claimedAt);
+    }
+
+    /**
+     * PostgreSQL: UPDATE ... RETURNING, instances claiming at once skip each other's rows (SKIP LOCKED) instead of
+     * waiting for them. H2 (one embedded instance): the same UPDATE read through FINAL TABLE. On both the conditions
+     * are checked again on the row as it is when updated, so a row goes to one claim only.
+     */
+    private static String takeRowsStatement(boolean postgres) {
+        String claimable = "status = 'PENDING' AND (claimed_until IS NULL OR claimed_until < :now)";
+        String set = "UPDATE delivery_outbox SET claimed_by = :owner, claimed_until = :until, attempts = attempts + 1";
+        String columns = "id, message_id, destination, channel, scan_reference, attempts, payload";
+        return postgres
+                ? set + " WHERE id IN (SELECT id FROM delivery_outbox WHERE id IN (:ids) AND " + claimable
+                        + " FOR UPDATE SKIP LOCKED) AND " + claimable + " RETURNING " + columns
+                : "SELECT " + columns + " FROM FINAL TABLE (" + set + " WHERE id IN (:ids) AND " + claimable + ")";
+    }
+
+    /**
+     * Parameters: per delivery its id, answer time and status code. Not fenced by the claim: the receiver has it,
+     * whoever holds the claim now. PostgreSQL: UPDATE ... FROM (VALUES ...); H2 has no UPDATE ... FROM: MERGE.
+     */
+    private static String markDeliveredStatement(boolean postgres, int n) {
+        String row = postgres ? "(?::bigint, ?::timestamptz, ?::integer)"
+                : "(CAST(? AS BIGINT), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS INTEGER))";
+        String rows = String.join(", ", java.util.Collections.nCopies(n, row));
+        String set = " SET status = 'DELIVERED', delivered_at = m.at, last_attempt_at = m.at, last_status_code = m.code,"
+                + " last_error = NULL, claimed_until = NULL";
+        return postgres
+                ? "UPDATE delivery_outbox o" + set + " FROM (VALUES " + rows + ") AS m (id, at, code)"
+                        + " WHERE o.id = m.id AND o.status <> 'DELIVERED'"
+                : "MERGE INTO delivery_outbox o USING (VALUES " + rows + ") AS m (id, at, code) ON o.id = m.id"
+                        + " WHEN MATCHED AND o.status <> 'DELIVERED' THEN UPDATE" + set;
     }
 
     /**
@@ -290,7 +314,7 @@ public class DeliveryOutbox implements ClaimQueue {
      * the lease nobody else can hold it (no database round trip); later (a long batch) the lease is renewed here.
      */
     public boolean claimLost(@ExchangeProperty(ExchangeNames.DELIVERY) ClaimedDelivery delivery) {
-        if (clock.instant().isBefore(delivery.claimedAt().plus(properties.getClaimLease().dividedBy(2)))) {
+        if (clock.instant().isBefore(delivery.claimedAt().plusMillis(properties.getClaimLease().toMillis() / 2))) {
             return false;
         }
         long id = delivery.id();
@@ -347,12 +371,23 @@ public class DeliveryOutbox implements ClaimQueue {
                 return true;
             }
             try {
-                // one transaction: in auto-commit every row of the batch was its own commit
-                transactions.executeWithoutResult(tx -> jdbc.batchUpdate("UPDATE delivery_outbox SET status = 'DELIVERED',"
-                                + " delivered_at = ?, last_attempt_at = ?, last_status_code = ?, last_error = NULL,"
-                                + " claimed_until = NULL WHERE id = ? AND status <> 'DELIVERED'",
-                        marks.stream().map(m -> new Object[] {Timestamp.from(m.at()), Timestamp.from(m.at()), m.statusCode(), m.id()})
-                                .toList()));
+                // one statement for all (a JDBC batch of one UPDATE per row cost H2 a statement each)
+                // padded to a few fixed sizes (id 0 matches no row): the same statement texts again and again, which
+                // the database parses once
+                int size = MARK_SIZES[MARK_SIZES.length - 1];
+                for (int i = MARK_SIZES.length - 1; i >= 0 && MARK_SIZES[i] >= marks.size(); i--) {
+                    size = MARK_SIZES[i];
+                }
+                for (int from = 0; from < marks.size(); from += size) {
+                    List<Object> values = new ArrayList<>(size * 3);
+                    for (int i = from; i < from + size; i++) {
+                        Mark m = i < marks.size() ? marks.get(i) : null;
+                        values.add(m == null ? 0L : m.id());
+                        values.add(Timestamp.from(m == null ? marks.get(from).at() : m.at()));
+                        values.add(m == null ? null : m.statusCode());
+                    }
+                    jdbc.update(markDelivered.apply(size), values.toArray());
+                }
             } catch (RuntimeException e) {
                 unconfirmed.addAll(marks);
                 claims.databaseUnavailable(e);

@@ -1,6 +1,7 @@
 package com.jumiogateway.webhook;
 
 import com.jumiogateway.logging.LogText;
+import com.jumiogateway.routing.ExchangeNames;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Body;
+import org.apache.camel.Headers;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,8 +43,18 @@ public class DeliverySender {
         this.clock = clock;
     }
 
-    /** Route step: one attempt; never throws for what the receiver does (no answer is an answer without status). */
-    public DeliveryAnswer send(@Body ClaimedDelivery delivery) {
+    /**
+     * Route step: one attempt; never throws for what the receiver does (no answer is an answer without status).
+     * The answer's outcome also goes to the header DeliveryOutcome, which the route sorts by (a header comparison
+     * instead of an OGNL call on the body: one less reflective call per delivery).
+     */
+    public DeliveryAnswer send(@Body ClaimedDelivery delivery, @Headers Map<String, Object> headers) {
+        DeliveryAnswer answer = attempt(delivery);
+        headers.put(ExchangeNames.DELIVERY_OUTCOME, answer.outcome().name());
+        return answer;
+    }
+
+    private DeliveryAnswer attempt(ClaimedDelivery delivery) {
         WebhookProperties.Destination destination = properties.getDestinations().get(delivery.destination());
         String url = DeliveryRows.WEBHOOK.equals(delivery.channel())
                 ? (destination == null ? null : destination.getUrl())
