@@ -5,6 +5,9 @@
 #   default    java -jar target/jumio-callback-gateway-*.jar, no JVM flags
 #   optimised  bin/gateway: the extracted jar with the class data sharing archive of bin/cds-build and the
 #              documented JVM flags
+#   c1         (MODES="default optimised c1") the same with -XX:TieredStopAtLevel=1: the C1 compiler only. More than
+#              half the CPU of an optimised start is C2 compiling; C1 code costs more CPU per callback afterwards
+# The API password is given pre-hashed ({bcrypt}...), as in production.
 # Per way and database it prints the median (and min/max) of RUNS starts of: wall time to ready, the process's own
 # CPU time at that moment (utime+stime from /proc/<pid>/stat: stable on a busy machine, where wall time is not),
 # and RSS when ready; the load average is printed with each start.
@@ -21,9 +24,13 @@ if [ -z "${JAR:-}" ]; then
   [ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -ntp -DskipTests package
   JAR=$(ls "$root"/target/jumio-callback-gateway-*.jar | grep -v original | head -1)
 fi
+# the API password as production gives it (README "Settings": pre-hashed), so that no start spends 0.3-0.5 s of CPU
+# on bcrypt; a fresh random one per run
+GATEWAY_API_PASSWORD="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' | java -jar "$JAR" hash-password 2>/dev/null | tail -1)"
+case "$GATEWAY_API_PASSWORD" in "{bcrypt}"*) ;; *) echo "hash-password gave no hash" >&2; exit 1 ;; esac
 cds_dir="$root/target/startup-cds"
 # SKIP_CDS=1 reuses the archive of the previous run (same jar)
-case " $MODES " in *" optimised "*) [ -n "${SKIP_CDS:-}" ] || bin/cds-build "$JAR" "$cds_dir" >/dev/null ;; esac
+case " $MODES " in *" optimised "*|*" c1 "*) [ -n "${SKIP_CDS:-}" ] || bin/cds-build "$JAR" "$cds_dir" >/dev/null ;; esac
 hz=$(getconf CLK_TCK)
 log="$root/target/startup-service.log"
 
@@ -42,6 +49,8 @@ start_once() { # mode db
   t0=$(date +%s%N)
   if [ "$mode" = default ]; then
     env "${env[@]}" java -jar "$JAR" "${args[@]}" > "$log" 2>&1 &
+  elif [ "$mode" = c1 ]; then
+    env "${env[@]}" JAVA_TOOL_OPTIONS="-XX:TieredStopAtLevel=1" bin/gateway "$cds_dir" "${args[@]}" > "$log" 2>&1 &
   else
     env "${env[@]}" bin/gateway "$cds_dir" "${args[@]}" > "$log" 2>&1 &
   fi
