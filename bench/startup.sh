@@ -5,8 +5,8 @@
 #   default    java -jar target/jumio-callback-gateway-*.jar, no JVM flags
 #   optimised  bin/gateway: the extracted jar with the class data sharing archive of bin/cds-build and the
 #              documented JVM flags
-#   c1         (MODES="default optimised c1") the same with -XX:TieredStopAtLevel=1: the C1 compiler only. More than
-#              half the CPU of an optimised start is C2 compiling; C1 code costs more CPU per callback afterwards
+#   c2         (MODES="default optimised c2") the same without -XX:TieredStopAtLevel=1, i.e. with the C2 compiler:
+#              more than half of its CPU at start-up is C2 compiling
 # The API password is given pre-hashed ({bcrypt}...), as in production.
 # Per way and database it prints the median (and min/max) of RUNS starts of: wall time to ready, the process's own
 # CPU time at that moment (utime+stime from /proc/<pid>/stat: stable on a busy machine, where wall time is not),
@@ -30,7 +30,7 @@ GATEWAY_API_PASSWORD="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' | ja
 case "$GATEWAY_API_PASSWORD" in "{bcrypt}"*) ;; *) echo "hash-password gave no hash" >&2; exit 1 ;; esac
 cds_dir="$root/target/startup-cds"
 # SKIP_CDS=1 reuses the archive of the previous run (same jar)
-case " $MODES " in *" optimised "*|*" c1 "*) [ -n "${SKIP_CDS:-}" ] || bin/cds-build "$JAR" "$cds_dir" >/dev/null ;; esac
+case " $MODES " in *" optimised "*|*" c2 "*) [ -n "${SKIP_CDS:-}" ] || bin/cds-build "$JAR" "$cds_dir" >/dev/null ;; esac
 hz=$(getconf CLK_TCK)
 log="$root/target/startup-service.log"
 
@@ -49,8 +49,8 @@ start_once() { # mode db
   t0=$(date +%s%N)
   if [ "$mode" = default ]; then
     env "${env[@]}" java -jar "$JAR" "${args[@]}" > "$log" 2>&1 &
-  elif [ "$mode" = c1 ]; then
-    env "${env[@]}" JAVA_TOOL_OPTIONS="-XX:TieredStopAtLevel=1" bin/gateway "$cds_dir" "${args[@]}" > "$log" 2>&1 &
+  elif [ "$mode" = c2 ]; then
+    env "${env[@]}" JAVA_OPTS="$(bin/gateway --print-flags | sed 's/ -XX:TieredStopAtLevel=1//')" bin/gateway "$cds_dir" "${args[@]}" > "$log" 2>&1 &
   else
     env "${env[@]}" bin/gateway "$cds_dir" "${args[@]}" > "$log" 2>&1 &
   fi
