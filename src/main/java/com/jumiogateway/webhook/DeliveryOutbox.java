@@ -88,7 +88,7 @@ public class DeliveryOutbox implements ClaimQueue {
     private static final int CANDIDATES_PER_CLAIMED = 4;
     /** Step 3 of a claim: the chosen rows still claimable, leased to this instance, returned as they now are. */
     private final String takeRows;
-    /** How many DELIVERED marks one statement writes (the last: at most, in one statement). */
+    /** Rows per DELIVERED-mark statement: the smallest that holds a flush; a larger flush takes several of the last. */
     private static final int[] MARK_SIZES = {4, 16, 64};
     /** The DELIVERED marks of n deliveries, each with its own time and status code: one statement. */
     private final java.util.function.IntFunction<String> markDelivered;
