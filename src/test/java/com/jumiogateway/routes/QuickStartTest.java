@@ -26,14 +26,18 @@ class QuickStartTest {
     void readmeCurlExampleIsStoredAndReadableThroughTheApi() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         Matcher data = Pattern.compile("--data '([^']+)'").matcher(readme);
-        Matcher read = Pattern.compile("curl -u (\\w+):(\\w+) http://localhost:8080(/api/verifications/[\\w-]+)").matcher(readme);
-        assertThat(readme).contains("./mvnw spring-boot:run -Dspring-boot.run.profiles=dev", "./mvnw test");
+        Matcher read = Pattern.compile("curl -u \"(\\w+):\\$GATEWAY_API_PASSWORD\" http://localhost:8080(/api/verifications/[\\w-]+)")
+                .matcher(readme);
+        assertThat(readme).contains("export GATEWAY_API_PASSWORD=", "./mvnw spring-boot:run -Dspring-boot.run.profiles=dev",
+                "./mvnw test");
         assertThat(data.find()).as("README has a curl callback example").isTrue();
         assertThat(read.find()).as("README reads the result back").isTrue();
 
         // only the database differs from the README: the test must not write into ./data
+        // the password the README has the reader export (a random one: the dev profile has none built in)
+        String password = java.util.UUID.randomUUID().toString();
         try (GatewayInstance dev = GatewayInstance.startWithProfile("dev",
-                Map.of("spring.datasource.url", GatewayInstance.databaseUrl("quickstart")))) {
+                Map.of("spring.datasource.url", GatewayInstance.databaseUrl("quickstart"), "gateway.api.password", password))) {
             dev.jdbc().update("DELETE FROM verification_result");
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> posted = http.send(HttpRequest.newBuilder(
@@ -43,9 +47,9 @@ class QuickStartTest {
             assertThat(posted.statusCode()).isEqualTo(200);
             assertThat(posted.body()).isEqualTo("{\"status\":\"received\"}");
 
-            HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dev.port() + read.group(3)))
+            HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dev.port() + read.group(2)))
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                            (read.group(1) + ":" + read.group(2)).getBytes())).GET().build();
+                            (read.group(1) + ":" + password).getBytes())).GET().build();
             await().atMost(Duration.ofSeconds(20)).until(() -> http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
             JsonNode result = new ObjectMapper().readTree(http.send(get, HttpResponse.BodyHandlers.ofString()).body());
             assertThat(result.path("decision").asText()).isEqualTo("APPROVED");
