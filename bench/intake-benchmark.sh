@@ -14,7 +14,8 @@
 # Each intake round also prints the service's CPU time per stored callback (less sensitive to a busy machine).
 # Then the open-loop phase (bench/OpenLoad.java: a fixed arrival schedule, answer times counted from the scheduled
 # send, so a stalled service is not hidden by a slowed-down sender) offers each of RATES (200 and 1000/s) for
-# OPEN seconds to the no-op route and to the callback route, and prints p50/p99 and the service's CPU ms per
+# OPEN seconds to the no-op route and to the callback route (after OPEN_WARMUP=10 s at the same rate that are not
+# counted: the generator is a fresh JVM each time), and prints p50/p99 and the service's CPU ms per
 # 1,000 no-op requests and per 1,000 callbacks end to end (intake + worker + store: CPU counted until the inbox
 # is drained, worker on) and their ratio. At the end it prints the service's RSS (VmRSS) and peak (VmHWM).
 #        FLAGS=documented bench/intake-benchmark.sh  runs the service as bin/gateway does: extracted jar, class data
@@ -30,6 +31,7 @@ cd "$(dirname "$0")/.."
 WARMUP=${WARMUP:-20}; MEASURE=${MEASURE:-20}; ROUNDS=${ROUNDS:-2}; CONNECTIONS=${CONNECTIONS:-32}
 PACED=${PACED:-40}; PORT=${PORT:-18080}; WORKER=${WORKER:-on}; DB=${DB:-postgresql}
 FLAGS=${FLAGS:-default}; PHASES=${PHASES:-closed paced open}; RATES=${RATES:-200 1000}; OPEN=${OPEN:-30}
+OPEN_WARMUP=${OPEN_WARMUP:-10}
 PGURL=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}; PGUSER=${BENCH_PG_USER:-postgres}
 schema="bench_$(date +%s)_${PORT}_$RANDOM"
 base="http://127.0.0.1:${PORT}"
@@ -136,13 +138,13 @@ if phase open; then
   printf "%-7s %-10s %-72s %10s %s\n" "rate/s" route "answers (ms)" "CPU ms/1k" "load"
   for rate in $RATES; do
     cpu_before=$(cpu_ms)
-    out=$(java -cp target/bench-classes OpenLoad "$base/callbacks/bench-noop" "$rate" "$OPEN" 2>/dev/null | grep "^offered=")
-    noop_cpu=$(echo "($(cpu_ms) - $cpu_before) * 1000 / ($rate * $OPEN)" | bc -l)
+    out=$(java -cp target/bench-classes OpenLoad "$base/callbacks/bench-noop" "$rate" "$OPEN" "$OPEN_WARMUP" 2>/dev/null | grep "^offered=")
+    noop_cpu=$(echo "($(cpu_ms) - $cpu_before) * 1000 / ($rate * ($OPEN + $OPEN_WARMUP))" | bc -l)
     printf "%-7s %-10s %-72s %10.0f %s\n" "$rate" no-op "$out" "$noop_cpu" "$(cut -d' ' -f1 /proc/loadavg)"
     cpu_before=$(cpu_ms)
-    out=$(java -cp target/bench-classes OpenLoad "$base/callbacks/netverify" "$rate" "$OPEN" 2>/dev/null | grep "^offered=")
+    out=$(java -cp target/bench-classes OpenLoad "$base/callbacks/netverify" "$rate" "$OPEN" "$OPEN_WARMUP" 2>/dev/null | grep "^offered=")
     drain
-    cb_cpu=$(echo "($(cpu_ms) - $cpu_before) * 1000 / ($rate * $OPEN)" | bc -l)
+    cb_cpu=$(echo "($(cpu_ms) - $cpu_before) * 1000 / ($rate * ($OPEN + $OPEN_WARMUP))" | bc -l)
     printf "%-7s %-10s %-72s %10.0f %s\n" "$rate" callback "$out" "$cb_cpu" "$(cut -d' ' -f1 /proc/loadavg)"
     printf "%-7s CPU per callback end to end / per no-op request = %.2f\n" "$rate" "$(echo "$cb_cpu / $noop_cpu" | bc -l)"
   done

@@ -7,17 +7,24 @@
 #              documented JVM flags
 #   c2         (MODES="default optimised c2") the same without -XX:TieredStopAtLevel=1, i.e. with the C2 compiler:
 #              more than half of its CPU at start-up is C2 compiling
+#   aot        bin/gateway run by the Java 25+ JDK in AOT_JAVA_HOME (default: Temurin 25 where this machine has it)
+#              with the AOT cache that bin/cds-build makes with that JDK (README "Capacity and footprint"); the
+#              default MODES include it when that JDK is there
+# The ways take turns start by start (default, optimised, aot, default, ...), so a change in the machine's load
+# falls on all of them alike.
 # The API password is given pre-hashed ({bcrypt}...), as in production.
 # Per way and database it prints the median (and min/max) of RUNS starts of: wall time to ready, the process's own
 # CPU time at that moment (utime+stime from /proc/<pid>/stat: stable on a busy machine, where wall time is not),
 # and RSS when ready; the load average is printed with each start.
 # Needs PostgreSQL at 127.0.0.1:5432 (database test, user postgres) for DB=postgresql.
-# Usage: bench/startup.sh     [env: RUNS=5 DBS="postgresql h2" MODES="default optimised" PORT=18380 JAR=<jar> SKIP_BUILD=1
-#                              SKIP_CDS=1 CDS_TRAINING_PORT=18399]
+# Usage: bench/startup.sh     [env: RUNS=5 DBS="postgresql h2" MODES="default optimised aot" PORT=18380 JAR=<jar>
+#                              SKIP_BUILD=1 SKIP_CDS=1 CDS_TRAINING_PORT=18399 AOT_JAVA_HOME=<a Java 25+ JDK>]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-RUNS=${RUNS:-5}; DBS=${DBS:-postgresql h2}; MODES=${MODES:-default optimised}; PORT=${PORT:-18380}
+AOT_JAVA_HOME=${AOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+default_modes="default optimised"; [ -x "$AOT_JAVA_HOME/bin/java" ] && default_modes="default optimised aot"
+RUNS=${RUNS:-5}; DBS=${DBS:-postgresql h2}; MODES=${MODES:-$default_modes}; PORT=${PORT:-18380}
 PGURL=${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}; PGUSER=${BENCH_PG_USER:-postgres}
 export GATEWAY_API_USERNAME=bench GATEWAY_API_PASSWORD="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 if [ -z "${JAR:-}" ]; then
@@ -31,6 +38,8 @@ case "$GATEWAY_API_PASSWORD" in "{bcrypt}"*) ;; *) echo "hash-password gave no h
 cds_dir="$root/target/startup-cds"
 # SKIP_CDS=1 reuses the archive of the previous run (same jar)
 case " $MODES " in *" optimised "*|*" c2 "*) [ -n "${SKIP_CDS:-}" ] || bin/cds-build "$JAR" "$cds_dir" >/dev/null ;; esac
+aot_dir="$root/target/startup-aot"
+case " $MODES " in *" aot "*) [ -n "${SKIP_CDS:-}" ] || JAVA_HOME="$AOT_JAVA_HOME" bin/cds-build "$JAR" "$aot_dir" >/dev/null ;; esac
 hz=$(getconf CLK_TCK)
 log="$root/target/startup-service.log"
 
@@ -49,6 +58,8 @@ start_once() { # mode db
   t0=$(date +%s%N)
   if [ "$mode" = default ]; then
     env "${env[@]}" java -jar "$JAR" "${args[@]}" > "$log" 2>&1 &
+  elif [ "$mode" = aot ]; then
+    env "${env[@]}" JAVA_HOME="$AOT_JAVA_HOME" bin/gateway "$aot_dir" "${args[@]}" > "$log" 2>&1 &
   elif [ "$mode" = c2 ]; then
     env "${env[@]}" JAVA_OPTS="$(bin/gateway --print-flags | sed 's/ -XX:TieredStopAtLevel=1//')" bin/gateway "$cds_dir" "${args[@]}" > "$log" 2>&1 &
   else
@@ -74,23 +85,28 @@ start_once() { # mode db
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 minmax() { sort -n | awk 'NR==1 {lo=$1} {hi=$1} END {print lo "-" hi}'; }
 
+declare -A walls cpus rsss
+for db in $DBS; do
+  for i in $(seq 1 "$RUNS"); do
+    for mode in $MODES; do
+      # a failed start is retried once
+      for _ in 1 2; do
+        read -r wall cpu rss < <(start_once "$mode" "$db")
+        [ "$wall" != fail ] && break
+      done
+      [ "$wall" = fail ] && continue
+      printf "%-10s %-10s start %d: %6d ms to ready, %6d ms CPU, RSS %4d MB   (load %s)\n" "$db" "$mode" "$i" \
+        "$wall" "$cpu" "$rss" "$(cut -d' ' -f1-3 /proc/loadavg)"
+      walls[$db,$mode]+="$wall "; cpus[$db,$mode]+="$cpu "; rsss[$db,$mode]+="$rss "
+    done
+  done
+done
 declare -A result
 for db in $DBS; do
   for mode in $MODES; do
-    walls=(); cpus=(); rsss=()
-    i=0; tries=0
-    while [ "$i" -lt "$RUNS" ] && [ "$tries" -lt $((RUNS + 3)) ]; do
-      tries=$((tries + 1))
-      read -r wall cpu rss < <(start_once "$mode" "$db")
-      [ "$wall" = fail ] && continue
-      i=$((i + 1))
-      printf "%-10s %-10s start %d: %6d ms to ready, %6d ms CPU, RSS %4d MB   (load %s)\n" "$db" "$mode" "$i" \
-        "$wall" "$cpu" "$rss" "$(cut -d' ' -f1-3 /proc/loadavg)"
-      walls+=("$wall"); cpus+=("$cpu"); rsss+=("$rss")
-    done
     result[$db,$mode]=$(printf "%6s ms (%s)  %6s ms CPU  %4s MB" \
-      "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${walls[@]}" | minmax)" \
-      "$(printf '%s\n' "${cpus[@]}" | median)" "$(printf '%s\n' "${rsss[@]}" | median)")
+      "$(printf '%s\n' ${walls[$db,$mode]} | median)" "$(printf '%s\n' ${walls[$db,$mode]} | minmax)" \
+      "$(printf '%s\n' ${cpus[$db,$mode]} | median)" "$(printf '%s\n' ${rsss[$db,$mode]} | median)")
   done
 done
 echo
