@@ -228,11 +228,17 @@ public class AlertOutbox implements ClaimQueue {
      * (the lease ran out while earlier alerts of the batch were being sent, and another instance took the alert
      * over): then this instance must not send it.
      */
-    public boolean claimLost(@ExchangeProperty(ExchangeNames.ALERT_ID) long id) {
+    public boolean claimLost(@ExchangeProperty(ExchangeNames.ALERT_ID) long id, Exchange exchange) {
+        // shutting down and handed over: the alert may be a peer's by now
+        if (!claims.startWork(id, exchange)) {
+            return true;
+        }
         Timestamp leaseUntil = Timestamp.from(clock.instant().plus(properties.getClaimLease()));
+        // a claim given back (claimed_until NULL) is not ours any more, though it still carries our name
         int renewed = jdbc.update("UPDATE alert_outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ?"
-                + " AND status = 'PENDING'", leaseUntil, id, instanceId);
+                + " AND status = 'PENDING' AND claimed_until IS NOT NULL", leaseUntil, id, instanceId);
         if (renewed == 0) {
+            claims.forget(id);
             log.warn("Alert {} was taken over by another instance (or re-queued) before this one sent it", id);
         }
         return renewed == 0;
@@ -403,6 +409,12 @@ public class AlertOutbox implements ClaimQueue {
     public int renewHeld() {
         confirmSentMarks();
         return claims.renewHeld();
+    }
+
+    /** Shutdown: SENT marks still waiting are written before the rest is given back (a peer would mail them again). */
+    @Override
+    public int handOver() {
+        return claims.handOver(this::confirmSentMarks);
     }
 
     private ClaimedAlert claimedAlert(ResultSet rs, int row) throws SQLException {

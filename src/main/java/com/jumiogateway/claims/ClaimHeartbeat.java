@@ -89,14 +89,15 @@ public class ClaimHeartbeat {
     /**
      * Shutdown (SIGTERM): runs after Camel has stopped claiming and finished what was in flight, so every claim this
      * instance still holds is work it will not do (rows queued behind the in-flight ones). They are given back at once,
-     * and a peer takes them at its next poll instead of after the lease.
+     * and a peer takes them at its next poll instead of after the lease. Sends that outlived the graceful stop are
+     * waited for and outcomes gathered in memory written first, so a peer does not send them again.
      */
     @PreDestroy
     void stop() {
         timer.shutdownNow();
         for (ClaimQueue queue : queues) {
             try {
-                int released = queue.releaseOwnClaims();
+                int released = queue.handOver();
                 if (released > 0) {
                     log.info("{}: {} claims handed over at shutdown", queue.queueName(), released);
                 }

@@ -28,8 +28,16 @@ public interface ClaimQueue {
         return claimTable().renewHeld();
     }
 
-    /** Gives back every claim under this instance's name: a previous life's leftovers at start-up, unstarted work at shutdown. */
+    /** Gives back every claim under this instance's name: a previous life's leftovers at start-up. */
     default int releaseOwnClaims() {
         return claimTable().releaseOwnClaims();
+    }
+
+    /**
+     * Shutdown, after the routes stopped: gives back the work this instance will not do (see
+     * {@link ClaimTable#handOver(Runnable)}). A queue that gathers outcomes in memory writes them in between.
+     */
+    default int handOver() {
+        return claimTable().handOver(() -> { });
     }
 }

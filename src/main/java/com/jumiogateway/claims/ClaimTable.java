@@ -5,8 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,6 +38,10 @@ public final class ClaimTable<K> {
     private final Supplier<Duration> lease;
     private final Logger log;
     private final HeldClaims<K> held;
+    /** How long a hand-over waits for sends that outlived the graceful stop (README: Stopping an instance). */
+    static final Duration STARTED_WAIT = Duration.ofSeconds(5);
+    private final Object handOverLock = new Object();
+    private volatile boolean handedOver;
 
     /**
      * @param queueName for logs, e.g. "Callback inbox"
@@ -133,9 +140,99 @@ public final class ClaimTable<K> {
         return renewed;
     }
 
-    /** Gives back every claim under this instance's name: a previous life's leftovers at start-up, unstarted work at shutdown. */
+    /** Gives back every claim under this instance's name: a previous life's leftovers at start-up. */
     public int releaseOwnClaims() {
         return jdbc.update(giveBackSql(), giveBackArgs());
+    }
+
+    /**
+     * Sender step right before the outside effect (a mail, a POST): false once this instance has handed its claims
+     * over at shutdown, when the row may already be a peer's and must not be sent from here. Otherwise the sending
+     * is under way until {@code exchange} ends, however it ends (its outcome recorded, or not: a forced stop cuts
+     * routes between their steps).
+     */
+    public boolean startWork(K key, Exchange exchange) {
+        return startWork(key, exchange, done -> { });
+    }
+
+    /**
+     * {@link #startWork(Object, Exchange)}, and {@code whenEnded} runs when the exchange ends, before the sending
+     * counts as over: where a forced stop cut the route after the outside effect, the queue records it there.
+     */
+    public boolean startWork(K key, Exchange exchange, Consumer<Exchange> whenEnded) {
+        if (!startWork(key)) {
+            return false;
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                try {
+                    whenEnded.accept(done);
+                } finally {
+                    workEnded(key);
+                }
+            }
+        });
+        return true;
+    }
+
+    /** True while this instance holds the row (claimed, its work not ended with a recorded outcome). */
+    public boolean holds(K key) {
+        return held.holds(key);
+    }
+
+    /** {@link #startWork(Object, Exchange)} without an exchange: {@link #workEnded} is the caller's. */
+    boolean startWork(K key) {
+        synchronized (handOverLock) {
+            if (handedOver) {
+                return false;
+            }
+            held.started(key);
+            return true;
+        }
+    }
+
+    /** The sending of this row ended (its outcome recorded, or not). */
+    void workEnded(K key) {
+        held.ended(key);
+    }
+
+    /** True once the claims were handed over at shutdown: outcomes are then written at once, not gathered. */
+    public boolean handedOver() {
+        return handedOver;
+    }
+
+    /**
+     * Shutdown: gives back the claims under this instance's name, so a peer takes them at its next poll. From now on
+     * {@link #startWork} refuses. Sends still under way (they outlived the graceful stop of the routes) are waited
+     * for, up to {@link #STARTED_WAIT}; then {@code recordWaiting} writes the outcomes the queue gathers in memory
+     * (SENT, DELIVERED marks), because a row given back with its mark unwritten would be sent again by the peer. A
+     * send still under way after the wait keeps its lease: given back, the peer would send it while it may still
+     * arrive; kept, it is sent again (with the same id) only if this instance exits before recording it.
+     */
+    public int handOver(Runnable recordWaiting) {
+        synchronized (handOverLock) {
+            handedOver = true;
+        }
+        List<K> started = held.startedRows();
+        long deadline = System.nanoTime() + STARTED_WAIT.toNanos();
+        while (!started.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            started = held.startedRows();
+        }
+        recordWaiting.run();
+        if (started.isEmpty()) {
+            return releaseOwnClaims();
+        }
+        log.info("{}: {} claims kept at shutdown: their sending was still under way", queueName, started.size());
+        // few rows (at most the senders' threads): one NOT IN list
+        return jdbc.update(giveBackSql() + " AND " + keyColumn + " NOT IN (:started)",
+                giveBackArgs().addValue("started", started));
     }
 
     private String giveBackSql() {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -24,6 +25,8 @@ public final class HeldClaims<K> {
     static final Duration MAX_HOLD = Duration.ofMinutes(10);
 
     private final Map<K, Instant> held = new ConcurrentHashMap<>();
+    /** Held rows whose sending (a mail, a POST) is under way: not given back at shutdown while it lasts. */
+    private final Set<K> started = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean databaseAway = new AtomicBoolean();
     private final AtomicBoolean orphansPossible = new AtomicBoolean();
     private final Clock clock;
@@ -40,7 +43,24 @@ public final class HeldClaims<K> {
     public void forget(K key) {
         if (key != null) {
             held.remove(key);
+            started.remove(key);
         }
+    }
+
+    /** The work on this held row is about to reach the outside world (send a mail, post a webhook). */
+    public void started(K key) {
+        started.add(key);
+    }
+
+    /** The work on this row ended, however (recorded, failed, or cut off by a forced stop); it may still be held. */
+    public void ended(K key) {
+        started.remove(key);
+    }
+
+    /** Held rows whose sending is under way. */
+    public List<K> startedRows() {
+        started.retainAll(held.keySet());
+        return List.copyOf(started);
     }
 
     /** The rows to renew now (leaked ones, held past {@link #MAX_HOLD}, are dropped). */

@@ -12,6 +12,7 @@ import org.springframework.boot.web.embedded.tomcat.TomcatProtocolHandlerCustomi
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -24,6 +25,7 @@ import org.springframework.core.Ordered;
  *   <li>every single body read waits at most gateway.intake.body-read-timeout (Tomcat's upload timeout), instead of
  *   the connection timeout;</li>
  *   <li>Tomcat's own error pages are JSON ({@link JsonErrorReportValve}), like Spring's ({@link JsonErrorController});</li>
+ *   <li>{@link InFlightCallbacks} ends the count of callbacks under way (load shedding) when each request ends;</li>
  *   <li>{@link CallbackBodyFilter} hides an already read callback body from Camel's binding.</li>
  * </ul>
  * Replaces Boot's Tomcat factory bean only to name the Host's error report valve, which must be set before the Host
@@ -57,6 +59,11 @@ class EdgeConfiguration {
             }
         });
         return factory;
+    }
+
+    @Bean
+    ServletListenerRegistrationBean<InFlightCallbacks> inFlightCallbacks(ObjectProvider<CallbackEdge> edges) {
+        return new ServletListenerRegistrationBean<>(new InFlightCallbacks(edges));
     }
 
     @Bean

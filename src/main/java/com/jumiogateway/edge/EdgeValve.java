@@ -18,7 +18,8 @@ import org.springframework.beans.factory.ObjectProvider;
  *   <li>{@code /callbacks/**} and {@code /api/**} while the routes are not started: 503 with Retry-After.</li>
  *   <li>{@code /callbacks/**}: a caller that is not allowed, or declares a body over the limit, or sends a
  *   Content-Type longer than the inbox stores, is answered at once and the connection closed without reading (or
- *   "swallowing") the body. An allowed caller's body is read here, capped and with a deadline, and handed on as a
+ *   "swallowing") the body. So is one over the limit of callbacks under way (503, load shedding). An allowed
+ *   caller's body is read here, capped and with a deadline, and handed on as a
  *   request attribute.</li>
  *   <li>Any request answered with an error before its body was read (for example 401 on {@code /api/**}): the
  *   connection is closed rather than the rest of the body drained.</li>
@@ -61,6 +62,13 @@ final class EdgeValve extends ValveBase {
                         answer(request, response, admission.refusal());
                         return;
                     }
+                    CallbackEdge.Refusal overloaded = edge.start();
+                    if (overloaded != null) {
+                        answer(request, response, overloaded);
+                        return;
+                    }
+                    // finished when the request ends, however it ends (InFlightCallbacks, a request listener)
+                    request.setAttribute(InFlightCallbacks.ATTRIBUTE, Boolean.TRUE);
                     CallbackEdge.Body body = edge.readBody(request.getInputStream(), declared, admission.client());
                     if (body.clientGone()) {
                         // Tomcat has set the status (408 on a read timeout); the JSON error page answers if it still can

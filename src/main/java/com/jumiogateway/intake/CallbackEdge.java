@@ -37,6 +37,11 @@ public class CallbackEdge {
     /** Requests let through the edge and not yet handed to their route (see {@link #drain}). */
     private final java.util.concurrent.atomic.AtomicInteger passing = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean draining;
+    /** Callbacks admitted and not yet answered (load shedding over gateway.intake.max-in-flight). */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** Shedding now: logged once when it starts and once when it ends, with the count, not per request. */
+    private final java.util.concurrent.atomic.AtomicBoolean shedding = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong shed = new java.util.concurrent.atomic.AtomicLong();
 
     public CallbackEdge(CallbackSourceAllowlist allowlist, IntakeProperties properties, MeterRegistry meters,
                         ObjectProvider<CamelContext> camel) {
@@ -129,6 +134,42 @@ public class CallbackEdge {
                     "Content-Type exceeds " + MAX_CONTENT_TYPE_LENGTH + " characters", null));
         }
         return new Admission(decision.client(), null);
+    }
+
+    /**
+     * An admitted callback starts (its body is read next): null, or 503 with Retry-After when
+     * gateway.intake.max-in-flight callbacks are already under way. Past that point a callback would wait in a queue
+     * for longer and longer and time out at the sender (Jumio does not send it again), while the service slows down
+     * for every callback it has; answered at once it costs nothing and the ones under way keep their pace.
+     * Every start that returns null is matched by one {@link #finished()}.
+     */
+    public Refusal start() {
+        int limit = properties.getMaxInFlight();
+        int now = inFlight.incrementAndGet();
+        if (limit > 0 && now > limit) {
+            inFlight.decrementAndGet();
+            count("overloaded");
+            shed.incrementAndGet();
+            if (shedding.compareAndSet(false, true)) {
+                log.warn("Intake overloaded: {} callbacks under way (gateway.intake.max-in-flight); more are answered"
+                        + " 503 until fewer are", limit);
+            }
+            return new Refusal(503, "overloaded", "Too many callbacks in progress; please retry", 1);
+        }
+        if (shedding.get() && now <= limit / 2 && shedding.compareAndSet(true, false)) {
+            log.info("Intake no longer overloaded; {} callbacks were answered 503 meanwhile", shed.getAndSet(0));
+        }
+        return null;
+    }
+
+    /** A callback that {@link #start()} let in was answered (or its caller went away). */
+    public void finished() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Callbacks admitted and not yet answered. */
+    public int inFlight() {
+        return inFlight.get();
     }
 
     /**

@@ -12,9 +12,13 @@ public class IntakeProperties {
     private DataSize maxBodySize = DataSize.ofKilobytes(256);
     /** A callback body must have arrived completely within this time (408 otherwise); each read waits at most this. */
     private Duration bodyReadTimeout = Duration.ofSeconds(5);
+    /** Callbacks admitted and not yet answered, at most; one more is answered 503 at once (0: no limit). */
+    private int maxInFlight = 200;
 
     public DataSize getMaxBodySize() { return maxBodySize; }
     public void setMaxBodySize(DataSize maxBodySize) { this.maxBodySize = maxBodySize; }
     public Duration getBodyReadTimeout() { return bodyReadTimeout; }
     public void setBodyReadTimeout(Duration bodyReadTimeout) { this.bodyReadTimeout = bodyReadTimeout; }
+    public int getMaxInFlight() { return maxInFlight; }
+    public void setMaxInFlight(int maxInFlight) { this.maxInFlight = maxInFlight; }
 }

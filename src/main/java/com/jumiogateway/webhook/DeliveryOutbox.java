@@ -313,18 +313,45 @@ public class DeliveryOutbox implements ClaimQueue {
      * Sender step before posting: true when another instance took the row over meanwhile. Within the first half of
      * the lease nobody else can hold it (no database round trip); later (a long batch) the lease is renewed here.
      */
-    public boolean claimLost(@ExchangeProperty(ExchangeNames.DELIVERY) ClaimedDelivery delivery) {
+    public boolean claimLost(@ExchangeProperty(ExchangeNames.DELIVERY) ClaimedDelivery delivery, Exchange exchange) {
+        long id = delivery.id();
+        // shutting down and handed over: the delivery may be a peer's by now
+        if (!claims.startWork(id, exchange, this::recordCutOff)) {
+            return true;
+        }
         if (clock.instant().isBefore(delivery.claimedAt().plusMillis(properties.getClaimLease().toMillis() / 2))) {
             return false;
         }
-        long id = delivery.id();
+        // a claim given back (claimed_until NULL) is not ours any more, though it still carries our name
         int renewed = jdbc.update("UPDATE delivery_outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ?"
-                + " AND status = 'PENDING'", Timestamp.from(clock.instant().plus(properties.getClaimLease())), id, instanceId);
+                + " AND status = 'PENDING' AND claimed_until IS NOT NULL",
+                Timestamp.from(clock.instant().plus(properties.getClaimLease())), id, instanceId);
         if (renewed == 0) {
             claims.forget(id);
             log.warn("Delivery {} was taken over by another instance before this one sent it", id);
         }
         return renewed == 0;
+    }
+
+    /**
+     * A forced stop (the end of the graceful shutdown) cuts a route between its steps: when that happened after the
+     * receiver accepted the POST (the posting step sets the outcome header itself) and before mark-delivered, the
+     * answer is recorded here; otherwise the hand-over would give the row to a peer, which would post it again.
+     */
+    private void recordCutOff(Exchange done) {
+        if (done.getException() == null
+                || !"DELIVERED".equals(done.getMessage().getHeader(ExchangeNames.DELIVERY_OUTCOME))
+                || !(done.getMessage().getBody() instanceof DeliveryAnswer answer)) {
+            return;
+        }
+        ClaimedDelivery delivery = done.getProperty(ExchangeNames.DELIVERY, ClaimedDelivery.class);
+        if (delivery == null || !claims.holds(delivery.id())
+                || unconfirmed.stream().anyMatch(mark -> mark.id() == delivery.id())) {
+            return;
+        }
+        log.info("Delivery {} to {} accepted by the receiver as the routes were stopped: marked DELIVERED", delivery.id(),
+                delivery.destination());
+        markDelivered(answer, delivery);
     }
 
     /** Sender step: the receiver answered 2xx. Not fenced by the claim: the receiver has it, whoever holds it now. */
@@ -336,7 +363,8 @@ public class DeliveryOutbox implements ClaimQueue {
             recordAttempt(delivery, answer, now);
         }
         unconfirmed.add(new Mark(delivery.id(), answer.statusCode(), now));
-        if (unconfirmed.size() >= Math.max(properties.getThreads(), properties.getBatchSize() / 2)) {
+        // after the hand-over at shutdown (a send that outlived the graceful stop) nothing flushes later: now
+        if (claims.handedOver() || unconfirmed.size() >= Math.max(properties.getThreads(), properties.getBatchSize() / 2)) {
             confirmDelivered();
         }
         String destination = delivery.destination();
@@ -403,6 +431,15 @@ public class DeliveryOutbox implements ClaimQueue {
     public int renewHeld() {
         confirmDelivered();
         return claims.renewHeld();
+    }
+
+    /**
+     * Shutdown: the waiting DELIVERED marks are written before the rest is given back; a peer would send them again.
+     * Those that cannot be written (the database is away) are kept with what is in flight (ClaimTable.handOver).
+     */
+    @Override
+    public int handOver() {
+        return claims.handOver(this::confirmDelivered);
     }
 
     /**

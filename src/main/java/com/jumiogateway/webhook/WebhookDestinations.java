@@ -14,10 +14,13 @@ import com.jumiogateway.store.ResultVersionListener;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Header;
@@ -25,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.StringUtils;
 
 /**
@@ -49,10 +53,14 @@ public class WebhookDestinations implements ResultVersionListener {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final IdlePolling pacing;
+    private final TransactionTemplate transactions;
+    /** Results read per query by replay (a field, not a setting: tests make it small to cross pages). */
+    private int replayPageSize = 500;
 
     public WebhookDestinations(WebhookProperties properties, JdbcTemplate jdbc, ObjectMapper mapper, Clock clock,
-                               DataProtection protection, IdlePolling pacing) {
+                               DataProtection protection, IdlePolling pacing, TransactionTemplate transactions) {
         this.pacing = pacing;
+        this.transactions = transactions;
         this.protection = protection;
         this.properties = properties;
         this.jdbc = jdbc;
@@ -185,6 +193,20 @@ public class WebhookDestinations implements ResultVersionListener {
         }
     }
 
+    private static final String REPLAY_PAGE = "SELECT scan_reference, updated_at, result_json, data_key_id"
+            + " FROM verification_result WHERE updated_at <= ?";
+    private static final String REPLAY_ORDER = " ORDER BY updated_at, scan_reference FETCH FIRST ";
+
+    /** One stored result as replay reads it: result_json opened (it is encrypted at rest when data keys are set). */
+    private record Stored(String scanReference, Timestamp updatedAt, String json) {
+    }
+
+    private Stored stored(ResultSet row, int i) throws SQLException {
+        return new Stored(row.getString("scan_reference"), row.getTimestamp("updated_at"),
+                protection.openText(ProtectedColumn.RESULT_DETAILS, row.getString("data_key_id"),
+                        row.getString("result_json")));
+    }
+
     /**
      * API: queues the destination's results again, every current result stored (or updated) at or after
      * {@code since}, each as a new delivery (a new webhook-id: the receiver recovering from its own data loss must
@@ -201,26 +223,44 @@ public class WebhookDestinations implements ResultVersionListener {
         } catch (DateTimeParseException e) {
             throw new BadRequestException("since must be an ISO-8601 instant, e.g. 2024-05-01T00:00:00Z");
         }
-        // result_json is encrypted at rest when data keys are set: opened here to build each payload again
-        List<String> stored = jdbc.query("SELECT result_json, data_key_id FROM verification_result WHERE updated_at >= ?"
-                        + " ORDER BY updated_at, scan_reference",
-                (row, i) -> protection.openText(ProtectedColumn.RESULT_DETAILS, row.getString("data_key_id"),
-                        row.getString("result_json")), Timestamp.from(from));
-        Instant now = clock.instant();
-        int queued = 0;
-        for (String json : stored) {
-            JsonNode tree;
-            try {
-                tree = mapper.readTree(json);
-            } catch (JsonProcessingException e) {
-                continue;
+        // pages in the order of (updated_at, scan_reference) up to the moment the replay began: memory holds one
+        // page whatever the history; one transaction, so a failed replay queues nothing and can simply be asked again
+        Timestamp until = Timestamp.from(clock.instant());
+        Instant now = until.toInstant();
+        int queued = transactions.execute(status -> {
+            int count = 0;
+            Timestamp afterTime = Timestamp.from(from);
+            String afterRef = null;
+            while (true) {
+                List<Stored> page = afterRef == null
+                        ? jdbc.query(REPLAY_PAGE + " AND updated_at >= ?" + REPLAY_ORDER + replayPageSize
+                                + " ROWS ONLY", this::stored, until, afterTime)
+                        : jdbc.query(REPLAY_PAGE + " AND (updated_at > ? OR (updated_at = ? AND scan_reference > ?))"
+                                + REPLAY_ORDER + replayPageSize + " ROWS ONLY", this::stored, until, afterTime, afterTime,
+                                afterRef);
+                List<Object[]> rows = new ArrayList<>(page.size());
+                for (Stored result : page) {
+                    JsonNode tree;
+                    try {
+                        tree = mapper.readTree(result.json());
+                    } catch (JsonProcessingException e) {
+                        continue;
+                    }
+                    if (wants(destination, tree)) {
+                        rows.add(DeliveryRows.row(name, DeliveryRows.WEBHOOK, null, result.scanReference(),
+                                payload(destination, tree, now), now));
+                    }
+                }
+                DeliveryRows.insertAll(jdbc, rows);
+                count += rows.size();
+                if (page.size() < replayPageSize) {
+                    return count;
+                }
+                Stored last = page.get(page.size() - 1);
+                afterTime = last.updatedAt();
+                afterRef = last.scanReference();
             }
-            if (wants(destination, tree)) {
-                DeliveryRows.insert(jdbc, name, DeliveryRows.WEBHOOK, null, tree.path("scanReference").asText(null),
-                        payload(destination, tree, now), now);
-                queued++;
-            }
-        }
+        });
         pacing.wake(IdlePolling.DELIVERIES);
         log.info("Replay for webhook destination {} since {}: {} deliveries queued", name, from, queued);
         return Map.of("destination", name, "since", from.toString(), "queued", queued);

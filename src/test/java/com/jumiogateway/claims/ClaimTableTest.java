@@ -105,4 +105,56 @@ class ClaimTableTest {
 
         assertThat(until(2)).isEqualTo(NOW.plusSeconds(5));
     }
+
+    @Test
+    void atShutdownASendStillUnderWayAfterTheWaitKeepsItsLeaseAndTheRestIsGivenBack() {
+        claimAll();
+        assertThat(claims.startWork(1L)).isTrue();
+
+        assertThat(claims.handOver(() -> { })).isEqualTo(1);
+
+        assertThat(until(1)).as("still being sent: kept").isEqualTo(NOW.plusSeconds(5));
+        assertThat(until(2)).as("not started: given back").isEqualTo(NOW);
+        assertThat(until(3)).as("another instance's").isEqualTo(NOW.plusSeconds(5));
+        assertThat(claims.startWork(2L)).as("after the hand-over nothing starts").isFalse();
+    }
+
+    @Test
+    void theHandOverWaitsForASendThatEndsMomentsLaterThenWritesWaitingOutcomesBeforeGivingBack() throws Exception {
+        claimAll();
+        claims.startWork(1L);
+        Thread sender = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            // the receiver answered; its mark waits in memory, as the outboxes gather them
+            claims.workEnded(1L);
+        });
+        sender.start();
+        long started = System.nanoTime();
+
+        // the waiting mark is written after the send ended and before anything is given back
+        int released = claims.handOver(() -> jdbc.update("UPDATE queue SET status = 'PROCESSED' WHERE id = 1"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(ClaimTable.STARTED_WAIT);
+        assertThat(released).as("only the row not finished").isEqualTo(1);
+        assertThat(until(1)).as("finished, not given back").isEqualTo(NOW.plusSeconds(5));
+        assertThat(until(2)).isEqualTo(NOW);
+        sender.join();
+    }
+
+    @Test
+    void aSendCutOffWithoutAnOutcomeIsGivenBack() {
+        claimAll();
+        claims.startWork(1L);
+        // a forced stop ended the exchange between its steps: nothing recorded, nothing under way
+        claims.workEnded(1L);
+
+        assertThat(claims.handOver(() -> { })).isEqualTo(2);
+
+        assertThat(until(1)).isEqualTo(NOW);
+        assertThat(until(2)).isEqualTo(NOW);
+    }
 }

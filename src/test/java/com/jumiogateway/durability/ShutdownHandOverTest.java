@@ -2,6 +2,8 @@ package com.jumiogateway.durability;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,6 +45,7 @@ class ShutdownHandOverTest {
 
     static final String SCANS = "/api/netverify/v2/scans/";
     static final int TRANSACTIONS = 60;
+    static final String DOWNSTREAM = "/downstream";
 
     @Test
     void aStoppingInstanceHandsWhatItHoldsToAPeerAtOnceAndLosesNothing() throws Exception {
@@ -52,6 +55,8 @@ class ShutdownHandOverTest {
                 .withFixedDelay(400).withHeader("Content-Type", "application/json")
                 .withBody("{\"timestamp\":\"{{now}}\",\"scanReference\":\"{{request.pathSegments.[4]}}\",\"status\":\"PENDING\"}")
                 .withTransformers("response-template")));
+        // a downstream system taking each result as a webhook: a receiver at the leaving instance's hand-over
+        jumio.server.stubFor(post(urlPathEqualTo(DOWNSTREAM)).willReturn(aResponse().withStatus(204).withFixedDelay(1000)));
         try (CuttableDatabase database = CuttableDatabase.start("hand-over")) {
             Map<String, String> settings = new HashMap<>();
             jumio.settings().forEach((name, value) -> settings.put(name, value.toString()));
@@ -67,6 +72,10 @@ class ShutdownHandOverTest {
             settings.put("gateway.reconciliation.threads", "1");
             settings.put("gateway.reconciliation.batch-size", "10");
             settings.put("gateway.reconciliation.max-requests-per-second", "20");
+            settings.put("gateway.webhooks.allow-insecure", "true");
+            settings.put("gateway.webhooks.destinations.downstream.url", jumio.baseUrl() + DOWNSTREAM);
+            settings.put("gateway.webhooks.destinations.downstream.secret",
+                    "whsec_" + java.util.Base64.getEncoder().encodeToString("hand-over-test-key-0123456789".getBytes()));
 
             Map<String, String> leavingSettings = new HashMap<>(settings);
             leavingSettings.put("gateway.instance-id", "leaving");
@@ -150,7 +159,7 @@ class ShutdownHandOverTest {
                             jdbc.queryForObject("SELECT COUNT(*) FROM pending_transaction WHERE state = 'UNRESOLVED'",
                                     Long.class) == TRANSACTIONS);
                     Map<String, Long> requestsPerScan = jumio.server.getAllServeEvents().stream()
-                            .map(ShutdownHandOverTest::scan).collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+                            .filter(e -> e.getRequest().getUrl().startsWith(SCANS)).map(ShutdownHandOverTest::scan).collect(Collectors.groupingBy(s -> s, Collectors.counting()));
                     assertThat(requestsPerScan.keySet()).containsExactlyInAnyOrderElementsOf(refs);
                     assertThat(requestsPerScan.values()).allSatisfy(count -> assertThat(count).isBetween(1L, 2L));
                     assertThat(answers.keySet()).as("answers to callbacks: 200, 503 while stopping, or a closed port")
@@ -162,6 +171,39 @@ class ShutdownHandOverTest {
                             "SELECT scan_reference FROM verification_result WHERE scan_reference LIKE '4c000000-%'",
                             String.class);
                     assertThat(stored).as("callbacks answered 200").containsAll(acknowledged);
+
+                    // every result reached the downstream system, and none twice: deliveries the receiver had
+                    // accepted but the leaving instance had not marked yet were marked (or kept), not given to the
+                    // peer to send again. Only a POST cut off by the forced end of the graceful stop may be repeated
+                    // (recorded as a failed attempt, or logged "not sent" by the leaving instance), with the same
+                    // webhook-id.
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                            jdbc.queryForObject("SELECT COUNT(*) FROM delivery_outbox WHERE status <> 'DELIVERED'",
+                                    Long.class) == 0);
+                    Map<String, Long> postsPerWebhookId = jumio.server.getAllServeEvents().stream()
+                            .filter(e -> e.getRequest().getUrl().equals(DOWNSTREAM))
+                            .collect(Collectors.groupingBy(e -> e.getRequest().getHeader("webhook-id"),
+                                    Collectors.counting()));
+                    List<String> messageIds = jdbc.queryForList("SELECT message_id FROM delivery_outbox",
+                            String.class);
+                    assertThat(postsPerWebhookId.keySet()).containsExactlyInAnyOrderElementsOf(messageIds);
+                    Set<String> cutOff = new java.util.HashSet<>();
+                    java.util.regex.Matcher notSent = java.util.regex.Pattern
+                            .compile("Delivery (\\d+) to downstream not sent")
+                            .matcher(Files.readString(workDir.resolve("leaving.log")));
+                    while (notSent.find()) {
+                        cutOff.addAll(jdbc.queryForList("SELECT message_id FROM delivery_outbox WHERE id = ?",
+                                String.class, Long.parseLong(notSent.group(1))));
+                    }
+                    cutOff.addAll(jdbc.queryForList("SELECT o.message_id FROM delivery_outbox o JOIN delivery_attempt a"
+                            + " ON a.delivery_id = o.id WHERE a.status_code IS NULL OR a.status_code >= 300", String.class));
+                    List<String> repeated = postsPerWebhookId.entrySet().stream().filter(e -> e.getValue() > 1)
+                            .map(Map.Entry::getKey).toList();
+                    System.out.printf("%d results delivered downstream (by instance: %s); repeated: %d (cut off at the"
+                            + " forced stop: %d)%n", messageIds.size(), jdbc.queryForList("SELECT claimed_by, COUNT(*) AS n"
+                            + " FROM delivery_outbox GROUP BY claimed_by"), repeated.size(), cutOff.size());
+                    assertThat(postsPerWebhookId.values()).allSatisfy(n -> assertThat(n).isBetween(1L, 2L));
+                    assertThat(cutOff).as("deliveries received twice").containsAll(repeated);
                 }
             }
         } finally {

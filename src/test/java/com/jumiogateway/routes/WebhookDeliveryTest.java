@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.jumiogateway.support.GatewayTestSupport;
 import com.jumiogateway.support.OwnContext;
+import com.jumiogateway.webhook.WebhookDestinations;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,8 +31,10 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.util.ReflectionTestUtils;
 
 /**
  * Signed webhooks to a real local HTTP server (WireMock): the signature checked by an implementation written here from
@@ -40,6 +43,9 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @OwnContext
 class WebhookDeliveryTest extends GatewayTestSupport {
+
+    @Autowired
+    private WebhookDestinations webhookDestinations;
 
     static final WireMockServer receiver = new WireMockServer(options().dynamicPort().containerThreads(20));
     /** Two secrets during a rotation: every request carries a signature for each. */
@@ -268,7 +274,7 @@ class WebhookDeliveryTest extends GatewayTestSupport {
     @Test
     void replaySinceATimeSendsExactlyTheResultsStoredSinceThen() {
         List<String> before = List.of(ref("before-1"), ref("before-2"));
-        List<String> after = List.of(ref("after-1"), ref("after-2"), ref("after-3"));
+        List<String> after = List.of(ref("after-1"), ref("after-2"), ref("after-3"), ref("after-4"), ref("after-5"));
         for (String ref : before) {
             postFromJumio("/callbacks/netverify", callback(ref, "APPROVED_VERIFIED", 0), FORM);
         }
@@ -283,13 +289,27 @@ class WebhookDeliveryTest extends GatewayTestSupport {
             awaitRequests("/crm", ref, 1);
         }
 
-        HttpResponse<String> replay = apiPost("/api/destinations/crm/replay?since=" + since);
+        // pages of two: the replay reads the history a page at a time and must neither skip nor repeat at the seams
+        Object pageSize = ReflectionTestUtils.getField(webhookDestinations, "replayPageSize");
+        ReflectionTestUtils.setField(webhookDestinations, "replayPageSize", 2);
+        HttpResponse<String> replay;
+        try {
+            replay = apiPost("/api/destinations/crm/replay?since=" + since);
+        } finally {
+            ReflectionTestUtils.setField(webhookDestinations, "replayPageSize", pageSize);
+        }
         assertThat(replay.statusCode()).isEqualTo(200);
-        assertThat(readJson(replay.body()).path("queued").asInt()).isEqualTo(3);
+        assertThat(readJson(replay.body()).path("queued").asInt()).isEqualTo(after.size());
         for (String ref : after) {
             List<ServeEvent> twice = awaitRequests("/crm", ref, 2);
             // a new delivery: a new webhook-id, so the recovering receiver does not drop it as a repeat
             assertThat(twice.stream().map(e -> e.getRequest().getHeader("webhook-id")).distinct()).hasSize(2);
+        }
+        // once more each: the replay queued every result exactly once
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM delivery_outbox WHERE status <> 'DELIVERED'", Long.class) == 0);
+        for (String ref : after) {
+            assertThat(requests("/crm", ref)).as(ref).hasSize(2);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "SELECT COUNT(*) FROM delivery_outbox WHERE status <> 'DELIVERED'", Long.class) == 0);
