@@ -315,8 +315,9 @@ public class DeliveryOutbox implements ClaimQueue {
      */
     public boolean claimLost(@ExchangeProperty(ExchangeNames.DELIVERY) ClaimedDelivery delivery, Exchange exchange) {
         long id = delivery.id();
-        // shutting down and handed over: the delivery may be a peer's by now
-        if (!claims.startWork(id, exchange, this::recordCutOff)) {
+        // shutting down: nothing new is sent (it would race the forced end of the stop); the row is given back at the
+        // hand-over, and once handed over it may be a peer's
+        if (exchange.getContext().isStopping() || !claims.startWork(id, exchange, this::recordCutOff)) {
             return true;
         }
         if (clock.instant().isBefore(delivery.claimedAt().plusMillis(properties.getClaimLease().toMillis() / 2))) {
@@ -339,14 +340,16 @@ public class DeliveryOutbox implements ClaimQueue {
      * answer is recorded here; otherwise the hand-over would give the row to a peer, which would post it again.
      */
     private void recordCutOff(Exchange done) {
-        if (done.getException() == null
-                || !"DELIVERED".equals(done.getMessage().getHeader(ExchangeNames.DELIVERY_OUTCOME))
-                || !(done.getMessage().getBody() instanceof DeliveryAnswer answer)) {
+        ClaimedDelivery delivery = done.getProperty(ExchangeNames.DELIVERY, ClaimedDelivery.class);
+        if (done.getException() == null || delivery == null || !claims.holds(delivery.id())
+                || unconfirmed.stream().anyMatch(mark -> mark.id() == delivery.id())) {
             return;
         }
-        ClaimedDelivery delivery = done.getProperty(ExchangeNames.DELIVERY, ClaimedDelivery.class);
-        if (delivery == null || !claims.holds(delivery.id())
-                || unconfirmed.stream().anyMatch(mark -> mark.id() == delivery.id())) {
+        if (!"DELIVERED".equals(done.getMessage().getHeader(ExchangeNames.DELIVERY_OUTCOME))
+                || !(done.getMessage().getBody() instanceof DeliveryAnswer answer)) {
+            // cut before an answer came (an interrupted POST may still have arrived): sent again, same webhook-id
+            log.info("Delivery {} to {} cut off by the forced end of the shutdown before its answer was recorded",
+                    delivery.id(), delivery.destination());
             return;
         }
         log.info("Delivery {} to {} accepted by the receiver as the routes were stopped: marked DELIVERED", delivery.id(),

@@ -82,8 +82,7 @@ class IntakeLoadSheddingTest extends GatewayTestSupport {
         for (String ref : slowRefs) {
             assertThat(awaitResult(ref).path("scanReference").asText()).isEqualTo(ref);
         }
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM callback_inbox WHERE body LIKE ?", Long.class,
-                "%" + shedRef + "%")).as("the callback answered 503 was not stored").isZero();
+        assertThat(storedBodies()).as("the callback answered 503 was not stored").noneMatch(b -> b.contains(shedRef));
         // every request's count ended (the two answered by the route on another thread, the one shed at the edge)
         await().atMost(Duration.ofSeconds(5)).until(() -> edge.inFlight() == 0);
 

@@ -15,6 +15,10 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.jumiogateway.support.GatewayTestSupport;
 import com.jumiogateway.support.OwnContext;
+import com.jumiogateway.routing.ExchangeNames;
+import com.jumiogateway.webhook.ClaimedDelivery;
+import com.jumiogateway.webhook.DeliveryAnswer;
+import com.jumiogateway.webhook.DeliveryOutbox;
 import com.jumiogateway.webhook.WebhookDestinations;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +30,12 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.UnitOfWorkHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +54,8 @@ class WebhookDeliveryTest extends GatewayTestSupport {
 
     @Autowired
     private WebhookDestinations webhookDestinations;
+    @Autowired
+    private DeliveryOutbox deliveryOutbox;
 
     static final WireMockServer receiver = new WireMockServer(options().dynamicPort().containerThreads(20));
     /** Two secrets during a rotation: every request carries a signature for each. */
@@ -267,6 +277,43 @@ class WebhookDeliveryTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "SELECT COUNT(*) FROM delivery_outbox WHERE scan_reference = ? AND status = 'DELIVERED' AND destination = 'crm'",
                 Long.class, ref) == 2);
+    }
+
+    // --- a forced stop between the POST and its record -----------------------------------------------------------
+
+    @Test
+    void aPostAcceptedAsAForcedStopCutsTheRouteIsStillRecordedDelivered() throws Exception {
+        // the sender loop is stopped: this test claims the delivery and plays the sender's steps itself
+        camelContext.getRouteController().stopRoute("webhook-delivery");
+        List<ClaimedDelivery> claimed = new ArrayList<>();
+        try {
+            String ref = ref("cut");
+            postFromJumio("/callbacks/netverify", callback(ref, "APPROVED_VERIFIED", 0), FORM);
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                claimed.addAll(deliveryOutbox.claim());
+                return claimed.stream().anyMatch(d -> ref.equals(d.scanReference()));
+            });
+            ClaimedDelivery delivery = claimed.stream().filter(d -> ref.equals(d.scanReference())).findFirst().orElseThrow();
+            Exchange exchange = new DefaultExchange(camelContext);
+            exchange.setProperty(ExchangeNames.DELIVERY, delivery);
+            assertThat(deliveryOutbox.claimLost(delivery, exchange)).as("claim-taken-over").isFalse();
+            // post-delivery: the receiver accepted it; then the forced end of a shutdown refuses mark-delivered
+            exchange.getMessage().setBody(new DeliveryAnswer(204, null, null, 3));
+            exchange.getMessage().setHeader(ExchangeNames.DELIVERY_OUTCOME, "DELIVERED");
+            exchange.setException(new RejectedExecutionException("Run not allowed as ShutdownStrategy is forcing shutting down"));
+            UnitOfWorkHelper.doneSynchronizations(exchange, exchange.getExchangeExtension().handoverCompletions());
+            // the heartbeat writes the DELIVERED marks that wait in memory
+            deliveryOutbox.renewHeld();
+
+            assertThat(jdbc.queryForObject("SELECT status FROM delivery_outbox WHERE id = ?", String.class, delivery.id()))
+                    .as("recorded: a hand-over does not give it to a peer to post again").isEqualTo("DELIVERED");
+            assertThat(deliveryOutbox.claimTable().holds(delivery.id())).isFalse();
+        } finally {
+            // anything else this test claimed goes back to the sender loop
+            claimed.forEach(d -> deliveryOutbox.claimTable().forget(d.id()));
+            deliveryOutbox.claimTable().releaseOwnClaims();
+            camelContext.getRouteController().startRoute("webhook-delivery");
+        }
     }
 
     // --- replay -----------------------------------------------------------------------------------------------------
