@@ -90,4 +90,19 @@ class IntakeLoadSheddingTest extends GatewayTestSupport {
         assertThat(postFromJumio("/callbacks/netverify", callback(shedRef), FORM).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(5)).until(() -> edge.inFlight() == 0);
     }
+
+    @Test
+    void aCallerThatGoesAwayMidBodyNoLongerCounts() throws Exception {
+        byte[] body = callback("5c3e3c1e-0000-4000-8000-0000000000c4").getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = RawHttp.connect("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(RawHttp.head("POST", "/callbacks/netverify", port, FORM, Map.of("X-Forwarded-For", JUMIO_US),
+                    body.length));
+            out.write(body, 0, body.length / 2);
+            out.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> edge.inFlight() == 1);
+        }
+        // the edge reads the end of the stream: nothing to answer, and the slot is free again
+        await().atMost(Duration.ofSeconds(10)).until(() -> edge.inFlight() == 0);
+    }
 }
