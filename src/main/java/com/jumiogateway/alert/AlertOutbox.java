@@ -229,9 +229,8 @@ public class AlertOutbox implements ClaimQueue {
      * over): then this instance must not send it.
      */
     public boolean claimLost(@ExchangeProperty(ExchangeNames.ALERT_ID) long id, Exchange exchange) {
-        // shutting down: nothing new is sent (it would race the forced end of the stop); the alert is given back at
-        // the hand-over, and once handed over it may be a peer's
-        if (exchange.getContext().isStopping() || !claims.startWork(id, exchange)) {
+        // shutting down: nothing new is sent; the alert is given back at the hand-over, after which it may be a peer's
+        if (!claims.startWork(id, exchange)) {
             return true;
         }
         Timestamp leaseUntil = Timestamp.from(clock.instant().plus(properties.getClaimLease()));

@@ -116,10 +116,7 @@ public final class ClaimTable<K> {
             return;
         }
         try {
-            List<K> holding = held.live();
-            MapSqlParameterSource args = giveBackArgs().addValue("held", holding);
-            int released = jdbc.update(giveBackSql() + (holding.isEmpty() ? "" : " AND " + keyColumn + " NOT IN (:held)"),
-                    args);
+            int released = giveBackAllBut(held.live());
             if (released > 0) {
                 log.info("{}: {} claims left over from the database outage given back", queueName, released);
             }
@@ -142,12 +139,13 @@ public final class ClaimTable<K> {
 
     /** Gives back every claim under this instance's name: a previous life's leftovers at start-up. */
     public int releaseOwnClaims() {
-        return jdbc.update(giveBackSql(), giveBackArgs());
+        return giveBackAllBut(List.of());
     }
 
     /**
-     * Sender step right before the outside effect (a mail, a POST): false once this instance has handed its claims
-     * over at shutdown, when the row may already be a peer's and must not be sent from here. Otherwise the sending
+     * Sender step right before the outside effect (a mail, a POST): false once Camel is stopping (the row waits for
+     * the hand-over) and once this instance has handed its claims over at shutdown, when the row may already be a
+     * peer's and must not be sent from here. Otherwise the sending
      * is under way until {@code exchange} ends, however it ends (its outcome recorded, or not: a forced stop cuts
      * routes between their steps).
      */
@@ -160,7 +158,9 @@ public final class ClaimTable<K> {
      * counts as over: where a forced stop cut the route after the outside effect, the queue records it there.
      */
     public boolean startWork(K key, Exchange exchange, Consumer<Exchange> whenEnded) {
-        if (!startWork(key)) {
+        // Camel stopping: nothing new goes out (it would race the forced end of the stop); the row is given back at
+        // the hand-over
+        if (exchange.getContext().isStopping() || !startWork(key)) {
             return false;
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -226,21 +226,21 @@ public final class ClaimTable<K> {
             started = held.startedRows();
         }
         recordWaiting.run();
-        if (started.isEmpty()) {
-            return releaseOwnClaims();
+        if (!started.isEmpty()) {
+            log.info("{}: {} claims kept at shutdown: their sending was still under way", queueName, started.size());
         }
-        log.info("{}: {} claims kept at shutdown: their sending was still under way", queueName, started.size());
-        // few rows (at most the senders' threads): one NOT IN list
-        return jdbc.update(giveBackSql() + " AND " + keyColumn + " NOT IN (:started)",
-                giveBackArgs().addValue("started", started));
+        return giveBackAllBut(started);
     }
 
-    private String giveBackSql() {
-        return "UPDATE " + table + " SET " + giveBack + " WHERE claimed_by = :owner AND " + inWork + giveBackOnly;
-    }
-
-    private MapSqlParameterSource giveBackArgs() {
-        return new MapSqlParameterSource("owner", owner).addValue("now", Timestamp.from(clock.instant()));
+    /**
+     * Gives back every claim under this instance's name in work, except {@code kept} (the rows this instance still
+     * holds or sends: few, one NOT IN list). Returns how many were given back.
+     */
+    private int giveBackAllBut(List<K> kept) {
+        MapSqlParameterSource args = new MapSqlParameterSource("owner", owner)
+                .addValue("now", Timestamp.from(clock.instant())).addValue("kept", kept);
+        return jdbc.update("UPDATE " + table + " SET " + giveBack + " WHERE claimed_by = :owner AND " + inWork
+                + giveBackOnly + (kept.isEmpty() ? "" : " AND " + keyColumn + " NOT IN (:kept)"), args);
     }
 
     /** The work on this row ended (whatever the outcome): it is no longer renewed. */

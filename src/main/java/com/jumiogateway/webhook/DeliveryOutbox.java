@@ -315,9 +315,8 @@ public class DeliveryOutbox implements ClaimQueue {
      */
     public boolean claimLost(@ExchangeProperty(ExchangeNames.DELIVERY) ClaimedDelivery delivery, Exchange exchange) {
         long id = delivery.id();
-        // shutting down: nothing new is sent (it would race the forced end of the stop); the row is given back at the
-        // hand-over, and once handed over it may be a peer's
-        if (exchange.getContext().isStopping() || !claims.startWork(id, exchange, this::recordCutOff)) {
+        // shutting down: nothing new is sent; the row is given back at the hand-over, after which it may be a peer's
+        if (!claims.startWork(id, exchange, this::recordCutOff)) {
             return true;
         }
         if (clock.instant().isBefore(delivery.claimedAt().plusMillis(properties.getClaimLease().toMillis() / 2))) {
