@@ -17,7 +17,9 @@
 # OPEN seconds to the no-op route and to the callback route (after OPEN_WARMUP=10 s at the same rate that are not
 # counted: the generator is a fresh JVM each time), and prints p50/p99 and the service's CPU ms per
 # 1,000 no-op requests and per 1,000 callbacks end to end (intake + worker + store: CPU counted until the inbox
-# is drained, worker on) and their ratio. At the end it prints the service's RSS (VmRSS) and peak (VmHWM).
+# is drained, worker on) and their ratio, each split by the service's threads. Each measurement starts once the
+# service is quiet (settle), so work left from the previous phase is not counted. At the end it prints the service's
+# RSS (VmRSS) and peak (VmHWM).
 #        FLAGS=documented bench/intake-benchmark.sh  runs the service as bin/gateway does: extracted jar, class data
 #                                              sharing archive (bin/cds-build), the documented JVM flags
 #        PHASES="closed open" skips the paced phase (default: closed paced open)
@@ -89,6 +91,22 @@ load() { # path seconds [pace_ms]
   echo "$rps $p99 ${errors:-0}"
 }
 drain() { [ "$WORKER" = off ] && return; for _ in $(seq 1 120); do [ "$(backlog)" = "0" ] && return; sleep 1; done; }
+# waits until the service is quiet (under 2 % of a core over 2 s): an empty backlog does not mean the worker has
+# finished its last claimed batch, and CPU it spends then would be charged to the next measurement
+settle() { local a b; for _ in $(seq 1 60); do a=$(cpu_ms); sleep 2; b=$(cpu_ms); [ $((b - a)) -lt 40 ] && return; done; }
+# CPU ticks per thread, grouped by name without its number ("http-nio-18080-exec-", "task-", ...)
+thread_ticks() {
+  for t in /proc/"$pid"/task/*; do
+    awk -v name="$(sed -E 's/[0-9]+$//; s/ +$//' "$t/comm" 2>/dev/null)" \
+      '{ n = split($0, a, ") "); split(a[n], f, " "); print name "\t" (f[12] + f[13]) }' "$t/stat" 2>/dev/null
+  done | awk -F'\t' '{ s[$1] += $2 } END { for (k in s) print k "\t" s[k] }' | sort
+}
+# "<group> <ms per 1,000 requests> ..." for the groups above 2 % of the total, between two thread_ticks outputs
+thread_split() { # before after requests
+  join -t$'\t' "$1" "$2" | awk -F'\t' -v n="$3" -v hz="$(getconf CLK_TCK)" '
+    { d[$1] = ($3 - $2) * 1000 * 1000 / hz / n; t += d[$1] }
+    END { for (k in d) if (d[k] > 0.02 * t) printf "%s=%.0f  ", k, d[k]; print "" }'
+}
 
 phase() { case " $PHASES " in *" $1 "*) return 0 ;; esac; return 1; }
 echo "== warm-up: ${WARMUP}s no-op + ${WARMUP}s intake (${CONNECTIONS} connections) =="
@@ -136,16 +154,21 @@ fi
 if phase open; then
   echo "== open loop (fixed arrival schedule, latency from the scheduled send): ${OPEN}s per rate and route =="
   printf "%-7s %-10s %-72s %10s %s\n" "rate/s" route "answers (ms)" "CPU ms/1k" "load"
+  split_before=$(mktemp); split_after=$(mktemp)
   for rate in $RATES; do
-    cpu_before=$(cpu_ms)
+    settle; thread_ticks > "$split_before"; cpu_before=$(cpu_ms)
     out=$(java -cp target/bench-classes OpenLoad "$base/callbacks/bench-noop" "$rate" "$OPEN" "$OPEN_WARMUP" 2>/dev/null | grep "^offered=")
     noop_cpu=$(echo "($(cpu_ms) - $cpu_before) * 1000 / ($rate * ($OPEN + $OPEN_WARMUP))" | bc -l)
+    thread_ticks > "$split_after"
     printf "%-7s %-10s %-72s %10.0f %s\n" "$rate" no-op "$out" "$noop_cpu" "$(cut -d' ' -f1 /proc/loadavg)"
-    cpu_before=$(cpu_ms)
+    printf "%-7s   CPU ms per 1,000 by thread: %s\n" "" "$(thread_split "$split_before" "$split_after" $((rate * (OPEN + OPEN_WARMUP))))"
+    settle; thread_ticks > "$split_before"; cpu_before=$(cpu_ms)
     out=$(java -cp target/bench-classes OpenLoad "$base/callbacks/netverify" "$rate" "$OPEN" "$OPEN_WARMUP" 2>/dev/null | grep "^offered=")
-    drain
+    drain; settle
     cb_cpu=$(echo "($(cpu_ms) - $cpu_before) * 1000 / ($rate * ($OPEN + $OPEN_WARMUP))" | bc -l)
+    thread_ticks > "$split_after"
     printf "%-7s %-10s %-72s %10.0f %s\n" "$rate" callback "$out" "$cb_cpu" "$(cut -d' ' -f1 /proc/loadavg)"
+    printf "%-7s   CPU ms per 1,000 by thread: %s\n" "" "$(thread_split "$split_before" "$split_after" $((rate * (OPEN + OPEN_WARMUP))))"
     printf "%-7s CPU per callback end to end / per no-op request = %.2f\n" "$rate" "$(echo "$cb_cpu / $noop_cpu" | bc -l)"
   done
 fi

@@ -18,20 +18,23 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * /api/** holds personal data: HTTP Basic or a configured bearer token. /callbacks/** is open at this layer; the
- * servlet edge and the intake routes apply the source allowlist. Health stays open for load balancers (status
+ * /api/** holds personal data: HTTP Basic or a configured bearer token. /callbacks/** has no filter at this layer;
+ * the servlet edge and the intake routes apply the source allowlist. Health stays open for load balancers (status
  * only; details for authenticated callers). Every refusal is JSON. Failed logins are throttled per address
  * ({@link FailedLoginThrottleFilter}), and a verified password is not re-hashed on every request ({@link ApiCredentials}).
  */
@@ -40,6 +43,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class ApiSecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ApiSecurityConfiguration.class);
+
+    /**
+     * Callbacks are the servlet edge's: the valve has decided who is calling (the allowlist) before any filter runs,
+     * and no rule of Spring Security applies to them. A chain without filters spares each callback two passes
+     * through the API chain (its request and the async dispatch that completes it), about a tenth of its CPU.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain callbackSecurityFilterChain() {
+        return new DefaultSecurityFilterChain(PathPatternRequestMatcher.withDefaults().matcher("/callbacks/**"));
+    }
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, ApiProperties properties,
@@ -51,8 +65,8 @@ class ApiSecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> auth
                         // the request was authorized on its first dispatch; platform-http completes it asynchronously
+                        // (config/application.yaml keeps the filters off ASYNC dispatches; this holds if it is changed)
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/callbacks/**").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/api/**", "/actuator/**").hasRole("API")
                         .anyRequest().denyAll())
