@@ -27,6 +27,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.apache.camel.component.mail.MailConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextRefreshedEvent;
@@ -230,7 +231,7 @@ public class AlertOutbox implements ClaimQueue {
      */
     public boolean claimLost(@ExchangeProperty(ExchangeNames.ALERT_ID) long id, Exchange exchange) {
         // shutting down: nothing new is sent; the alert is given back at the hand-over, after which it may be a peer's
-        if (!claims.startWork(id, exchange)) {
+        if (!claims.startWork(id, exchange, this::recordCutOff)) {
             return true;
         }
         Timestamp leaseUntil = Timestamp.from(clock.instant().plus(properties.getClaimLease()));
@@ -242,6 +243,26 @@ public class AlertOutbox implements ClaimQueue {
             log.warn("Alert {} was taken over by another instance (or re-queued) before this one sent it", id);
         }
         return renewed == 0;
+    }
+
+    /**
+     * A forced stop (the end of the graceful shutdown) cuts a route between its steps: when that happened after the
+     * SMTP server accepted the mail (camel-mail sets {@code CamelMailMessageId} once it has, and every header is
+     * removed before the send) and before mark-alert-sent, the sending is recorded here; otherwise the hand-over
+     * would give the alert to a peer, which would mail it again.
+     */
+    private void recordCutOff(Exchange done) {
+        Long id = done.getProperty(ExchangeNames.ALERT_ID, Long.class);
+        if (done.getException() == null || id == null || !claims.holds(id) || unconfirmedSent.containsKey(id)) {
+            return;
+        }
+        if (done.getMessage().getHeader(MailConstants.MAIL_MESSAGE_ID) == null) {
+            // cut before the server's answer (an interrupted send may still have arrived): sent again, same Message-ID
+            log.info("Alert {} cut off by the forced end of the shutdown before its sending was recorded", id);
+            return;
+        }
+        log.info("Alert {} accepted by the mail server as the routes were stopped: marking it SENT", id);
+        markSent(id, done.getProperty(ExchangeNames.ALERT_RULE, String.class));
     }
 
     /**

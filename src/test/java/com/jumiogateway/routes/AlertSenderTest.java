@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.jumiogateway.alert.AlertOutbox;
+import com.jumiogateway.alert.ClaimedAlert;
+import com.jumiogateway.routing.ExchangeNames;
 import com.jumiogateway.support.GatewayTestSupport;
 import com.jumiogateway.support.OwnContext;
 import com.jumiogateway.support.Signals;
@@ -16,9 +19,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.mail.MailConstants;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.UnitOfWorkHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -32,6 +41,9 @@ class AlertSenderTest extends GatewayTestSupport {
     static final String SEED_REF = FraudAlertTest.SEED_REF;
     /** Not started until a test starts it: SMTP is down. */
     static final TestSmtp smtp = new TestSmtp();
+
+    @Autowired
+    AlertOutbox alertOutbox;
 
     @DynamicPropertySource
     static void alertSettings(DynamicPropertyRegistry registry) {
@@ -175,6 +187,68 @@ class AlertSenderTest extends GatewayTestSupport {
         Map<String, Object> row = jdbc.queryForMap("SELECT attempts, claimed_by FROM alert_outbox");
         assertThat(row.get("attempts")).isEqualTo(2);
         assertThat((String) row.get("claimed_by")).isNotEqualTo("crashed-instance");
+    }
+
+    @Test
+    void aMailAcceptedAsAForcedStopCutsTheRouteIsStillRecordedSent() throws Exception {
+        // the sender loop is stopped: this test claims the alerts and plays the sender's steps itself
+        camelContext.getRouteController().stopRoute("alert-sender");
+        java.util.Set<Long> claimed = new java.util.HashSet<>();
+        try {
+            ClaimedAlert accepted = insertAlert("cut-00000000-0000-0000-0000-000000000001");
+            ClaimedAlert notAnswered = insertAlert("cut-00000000-0000-0000-0000-000000000002");
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                alertOutbox.claim().forEach(alert -> claimed.add(alert.id()));
+                return claimed.containsAll(List.of(accepted.id(), notAnswered.id()));
+            });
+
+            // accepted: send-alert-email returned (camel-mail set CamelMailMessageId), then the forced end of a
+            // shutdown refused mark-alert-sent
+            Exchange acceptedExchange = senderExchange(accepted);
+            acceptedExchange.getMessage().setHeader(MailConstants.MAIL_MESSAGE_ID, "<alert-cut@gateway>");
+            cutByForcedStop(acceptedExchange);
+            // cut while the mail server had not answered: nothing says it went out
+            cutByForcedStop(senderExchange(notAnswered));
+
+            assertThat(status(accepted.id())).as("recorded: a hand-over does not give it to a peer to mail again")
+                    .isEqualTo("SENT");
+            assertThat(alertOutbox.claimTable().holds(accepted.id())).isFalse();
+            assertThat(status(notAnswered.id())).as("still to send, with the same Message-ID").isEqualTo("PENDING");
+        } finally {
+            // anything this test claimed goes back to the sender loop
+            claimed.forEach(id -> alertOutbox.claimTable().forget(id));
+            alertOutbox.claimTable().releaseOwnClaims();
+            camelContext.getRouteController().startRoute("alert-sender");
+        }
+    }
+
+    /** The exchange of send-alert after claim-taken-over: the sending has started. */
+    private Exchange senderExchange(ClaimedAlert alert) {
+        Exchange exchange = new DefaultExchange(camelContext);
+        exchange.setProperty(ExchangeNames.ALERT_ID, alert.id());
+        exchange.setProperty(ExchangeNames.ALERT_RULE, alert.rule());
+        assertThat(alertOutbox.claimLost(alert.id(), exchange)).as("claim-taken-over").isFalse();
+        return exchange;
+    }
+
+    /** The route cut between two steps by the forced end of a stop, as Camel ends such an exchange. */
+    private static void cutByForcedStop(Exchange exchange) {
+        exchange.setException(new RejectedExecutionException("Run not allowed as ShutdownStrategy is forcing shutting down"));
+        UnitOfWorkHelper.doneSynchronizations(exchange, exchange.getExchangeExtension().handoverCompletions());
+    }
+
+    private ClaimedAlert insertAlert(String ref) {
+        java.sql.Timestamp now = java.sql.Timestamp.from(java.time.Instant.now());
+        jdbc.update("INSERT INTO alert_outbox (alert_key, rule, category, scan_reference, status, attempts, next_attempt_at,"
+                        + " alert_json, created_at) VALUES (?, 'netverify-denied-fraud', 'FRAUD', ?, 'PENDING', 0, ?, ?, ?)",
+                "netverify-denied-fraud:" + ref, ref, now,
+                "{\"scanReference\":\"" + ref + "\",\"status\":\"DENIED_FRAUD\",\"kind\":\"NETVERIFY\"}", now);
+        long id = jdbc.queryForObject("SELECT id FROM alert_outbox WHERE scan_reference = ?", Long.class, ref);
+        return new ClaimedAlert(id, "netverify-denied-fraud:" + ref, "netverify-denied-fraud", "FRAUD", ref, 1, null, null);
+    }
+
+    private String status(long id) {
+        return jdbc.queryForObject("SELECT status FROM alert_outbox WHERE id = ?", String.class, id);
     }
 
     @Test
