@@ -117,6 +117,27 @@ class DeploymentManifestsTest extends GatewayTestSupport {
                 .isEqualTo(manifest("Deployment").path("metadata").path("name").asText());
     }
 
+    @Test
+    void theImageStartsWithTheAotCacheItsTrainingStartWroteOnTheJdkThatMadeIt() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        // every stage on one Java feature version, and one that has the AOT cache (JEP 483/514: Java 25)
+        Matcher from = Pattern.compile("(?m)^FROM eclipse-temurin:(\\d+)-jre").matcher(dockerfile);
+        Set<Integer> versions = new LinkedHashSet<>();
+        while (from.find()) {
+            versions.add(Integer.parseInt(from.group(1)));
+        }
+        assertThat(versions).hasSize(1);
+        assertThat(versions.iterator().next()).isGreaterThanOrEqualTo(25);
+        Matcher written = Pattern.compile("-XX:AOTCacheOutput=(\\S+)").matcher(dockerfile);
+        Matcher used = Pattern.compile("(?m)^ENTRYPOINT \\[\"java\", \"-XX:AOTCache=([^\"]+)\"").matcher(dockerfile);
+        assertThat(written.find()).as("training start writing the cache").isTrue();
+        assertThat(used.find()).as("ENTRYPOINT starting with the cache").isTrue();
+        assertThat(used.group(1)).isEqualTo(written.group(1));
+        // the cache is refused when the flags differ: training and start both take them from JAVA_TOOL_OPTIONS only
+        assertThat(dockerfile).containsOnlyOnce("ENV JAVA_TOOL_OPTIONS=");
+        assertThat(dockerfile.substring(dockerfile.indexOf("ENV JAVA_TOOL_OPTIONS="))).contains("-XX:AOTCacheOutput=");
+    }
+
     private static JsonNode container() throws IOException {
         JsonNode containers = manifest("Deployment").path("spec").path("template").path("spec").path("containers");
         assertThat(containers.size()).isEqualTo(1);
