@@ -246,14 +246,14 @@ public class AlertOutbox implements ClaimQueue {
     }
 
     /**
-     * A forced stop (the end of the graceful shutdown) cuts a route between its steps: when that happened after the
-     * SMTP server accepted the mail (camel-mail sets {@code CamelMailMessageId} once it has, and every header is
-     * removed before the send) and before mark-alert-sent, the sending is recorded here; otherwise the hand-over
-     * would give the alert to a peer, which would mail it again.
+     * A forced stop (the end of the graceful shutdown) cut the route while this instance held the alert: when that
+     * happened after the SMTP server accepted the mail (camel-mail sets {@code CamelMailMessageId} once it has, and
+     * every header is removed before the send) and before mark-alert-sent, the sending is recorded here; otherwise
+     * the hand-over would give the alert to a peer, which would mail it again.
      */
     private void recordCutOff(Exchange done) {
         Long id = done.getProperty(ExchangeNames.ALERT_ID, Long.class);
-        if (done.getException() == null || id == null || !claims.holds(id) || unconfirmedSent.containsKey(id)) {
+        if (id == null || unconfirmedSent.containsKey(id)) {
             return;
         }
         if (done.getMessage().getHeader(MailConstants.MAIL_MESSAGE_ID) == null) {

@@ -145,19 +145,12 @@ public final class ClaimTable<K> {
     /**
      * Sender step right before the outside effect (a mail, a POST): false once Camel is stopping (the row waits for
      * the hand-over) and once this instance has handed its claims over at shutdown, when the row may already be a
-     * peer's and must not be sent from here. Otherwise the sending
-     * is under way until {@code exchange} ends, however it ends (its outcome recorded, or not: a forced stop cuts
-     * routes between their steps).
+     * peer's and must not be sent from here. Otherwise the sending is under way until {@code exchange} ends, however
+     * it ends. A forced stop cuts routes between their steps, so an exchange can end failed after the outside effect
+     * and before its outcome was recorded: {@code whenCutOff} runs then (the exchange failed and this instance still
+     * holds the row), before the sending counts as over, for the queue to record what the exchange says went out.
      */
-    public boolean startWork(K key, Exchange exchange) {
-        return startWork(key, exchange, done -> { });
-    }
-
-    /**
-     * {@link #startWork(Object, Exchange)}, and {@code whenEnded} runs when the exchange ends, before the sending
-     * counts as over: where a forced stop cut the route after the outside effect, the queue records it there.
-     */
-    public boolean startWork(K key, Exchange exchange, Consumer<Exchange> whenEnded) {
+    public boolean startWork(K key, Exchange exchange, Consumer<Exchange> whenCutOff) {
         // Camel stopping: nothing new goes out (it would race the forced end of the stop); the row is given back at
         // the hand-over
         if (exchange.getContext().isStopping() || !startWork(key)) {
@@ -167,7 +160,9 @@ public final class ClaimTable<K> {
             @Override
             public void onDone(Exchange done) {
                 try {
-                    whenEnded.accept(done);
+                    if (done.getException() != null && holds(key)) {
+                        whenCutOff.accept(done);
+                    }
                 } finally {
                     workEnded(key);
                 }
@@ -181,7 +176,7 @@ public final class ClaimTable<K> {
         return held.holds(key);
     }
 
-    /** {@link #startWork(Object, Exchange)} without an exchange: {@link #workEnded} is the caller's. */
+    /** {@link #startWork(Object, Exchange, Consumer)} without an exchange: {@link #workEnded} is the caller's. */
     boolean startWork(K key) {
         synchronized (handOverLock) {
             if (handedOver) {

@@ -334,14 +334,14 @@ public class DeliveryOutbox implements ClaimQueue {
     }
 
     /**
-     * A forced stop (the end of the graceful shutdown) cuts a route between its steps: when that happened after the
-     * receiver accepted the POST (the posting step sets the outcome header itself) and before mark-delivered, the
-     * answer is recorded here; otherwise the hand-over would give the row to a peer, which would post it again.
+     * A forced stop (the end of the graceful shutdown) cut the route while this instance held the row: when that
+     * happened after the receiver accepted the POST (the posting step sets the outcome header itself) and before
+     * mark-delivered, the answer is recorded here; otherwise the hand-over would give the row to a peer, which would
+     * post it again.
      */
     private void recordCutOff(Exchange done) {
         ClaimedDelivery delivery = done.getProperty(ExchangeNames.DELIVERY, ClaimedDelivery.class);
-        if (done.getException() == null || delivery == null || !claims.holds(delivery.id())
-                || unconfirmed.stream().anyMatch(mark -> mark.id() == delivery.id())) {
+        if (delivery == null || unconfirmed.stream().anyMatch(mark -> mark.id() == delivery.id())) {
             return;
         }
         if (!"DELIVERED".equals(done.getMessage().getHeader(ExchangeNames.DELIVERY_OUTCOME))
