@@ -19,11 +19,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mail.MailConstants;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.support.UnitOfWorkHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -206,9 +204,9 @@ class AlertSenderTest extends GatewayTestSupport {
             // shutdown refused mark-alert-sent
             Exchange acceptedExchange = senderExchange(accepted);
             acceptedExchange.getMessage().setHeader(MailConstants.MAIL_MESSAGE_ID, "<alert-cut@gateway>");
-            cutByForcedStop(acceptedExchange);
+            endCutByForcedStop(acceptedExchange);
             // cut while the mail server had not answered: nothing says it went out
-            cutByForcedStop(senderExchange(notAnswered));
+            endCutByForcedStop(senderExchange(notAnswered));
 
             assertThat(status(accepted.id())).as("recorded: a hand-over does not give it to a peer to mail again")
                     .isEqualTo("SENT");
@@ -229,12 +227,6 @@ class AlertSenderTest extends GatewayTestSupport {
         exchange.setProperty(ExchangeNames.ALERT_RULE, alert.rule());
         assertThat(alertOutbox.claimLost(alert.id(), exchange)).as("claim-taken-over").isFalse();
         return exchange;
-    }
-
-    /** The route cut between two steps by the forced end of a stop, as Camel ends such an exchange. */
-    private static void cutByForcedStop(Exchange exchange) {
-        exchange.setException(new RejectedExecutionException("Run not allowed as ShutdownStrategy is forcing shutting down"));
-        UnitOfWorkHelper.doneSynchronizations(exchange, exchange.getExchangeExtension().handoverCompletions());
     }
 
     private ClaimedAlert insertAlert(String ref) {

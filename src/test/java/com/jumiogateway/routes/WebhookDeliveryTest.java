@@ -30,12 +30,10 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.support.UnitOfWorkHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -300,8 +298,7 @@ class WebhookDeliveryTest extends GatewayTestSupport {
             // post-delivery: the receiver accepted it; then the forced end of a shutdown refuses mark-delivered
             exchange.getMessage().setBody(new DeliveryAnswer(204, null, null, 3));
             exchange.getMessage().setHeader(ExchangeNames.DELIVERY_OUTCOME, "DELIVERED");
-            exchange.setException(new RejectedExecutionException("Run not allowed as ShutdownStrategy is forcing shutting down"));
-            UnitOfWorkHelper.doneSynchronizations(exchange, exchange.getExchangeExtension().handoverCompletions());
+            endCutByForcedStop(exchange);
             // the heartbeat writes the DELIVERED marks that wait in memory
             deliveryOutbox.renewHeld();
 

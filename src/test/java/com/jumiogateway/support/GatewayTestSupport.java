@@ -20,7 +20,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.UnitOfWorkHelper;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -253,6 +256,15 @@ public abstract class GatewayTestSupport {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Ends a sender's exchange as the forced end of a shutdown does: a route cut between two steps, the exchange
+     * failed with Camel's refusal, its completions (the claim table's hook among them) run.
+     */
+    protected static void endCutByForcedStop(Exchange exchange) {
+        exchange.setException(new RejectedExecutionException("Run not allowed as ShutdownStrategy is forcing shutting down"));
+        UnitOfWorkHelper.doneSynchronizations(exchange, exchange.getExchangeExtension().handoverCompletions());
     }
 
     /** A seed example callback, byte for byte as Jumio posts it. */
