@@ -19,7 +19,8 @@
 # 1,000 no-op requests and per 1,000 callbacks end to end (intake + worker + store: CPU counted until the inbox
 # is drained, worker on) and their ratio, each split by the service's threads. Each measurement starts once the
 # service is quiet (settle), so work left from the previous phase is not counted. At the end it prints the service's
-# RSS (VmRSS) and peak (VmHWM).
+# RSS (VmRSS), peak (VmHWM) and thread count; with SERVICE_JAVA_OPTS=-XX:NativeMemoryTracking=summary also the JVM's
+# native memory summary, in target/bench-nmt.txt.
 #        FLAGS=documented bench/intake-benchmark.sh  runs the service as bin/gateway does: extracted jar, class data
 #                                              sharing archive (bin/cds-build), the documented JVM flags
 #        PHASES="closed open" skips the paced phase (default: closed paced open)
@@ -133,8 +134,14 @@ printf "mean no-op %.0f req/s, intake %.0f callbacks/s stored on %s, ratio intak
   "$noop" "$intake" "$DB" "$(echo "$intake / $noop" | bc -l)"
 fi
 
-memory() { awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$pid/status"; echo; }
-report_memory() { echo "service memory after the benchmark: $(memory)"; }
+memory() { awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024} /^Threads/ {printf "threads %d", $2}' "/proc/$pid/status"; echo; }
+report_memory() {
+  echo "service memory after the benchmark: $(memory)"
+  # with SERVICE_JAVA_OPTS=-XX:NativeMemoryTracking=summary: where the RSS goes, by JVM area
+  if [[ "${SERVICE_JAVA_OPTS:-}" == *NativeMemoryTracking* ]]; then
+    jcmd "$pid" VM.native_memory summary > target/bench-nmt.txt 2>&1 && echo "native memory summary: target/bench-nmt.txt"
+  fi
+}
 trap 'report_memory; cleanup' EXIT
 if [ "$WORKER" = off ]; then echo "worker paused: no backlog phase"; exit 0; fi
 if phase paced; then

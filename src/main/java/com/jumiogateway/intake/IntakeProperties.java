@@ -13,7 +13,7 @@ public class IntakeProperties {
     /** A callback body must have arrived completely within this time (408 otherwise); each read waits at most this. */
     private Duration bodyReadTimeout = Duration.ofSeconds(5);
     /** Callbacks admitted and not yet answered, at most; one more is answered 503 at once (0: no limit). */
-    private int maxInFlight = 200;
+    private int maxInFlight = 100;
 
     public DataSize getMaxBodySize() { return maxBodySize; }
     public void setMaxBodySize(DataSize maxBodySize) { this.maxBodySize = maxBodySize; }
