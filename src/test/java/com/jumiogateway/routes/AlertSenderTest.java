@@ -164,13 +164,7 @@ class AlertSenderTest extends GatewayTestSupport {
         smtp.start();
         String ref = "dead-00000000-0000-0000-0000-000000000001";
         // as a crashed instance leaves it: claimed (attempt 1 under way), lease still running for 2 seconds
-        jdbc.update("INSERT INTO alert_outbox (alert_key, rule, category, scan_reference, status, attempts, next_attempt_at,"
-                        + " claimed_by, claimed_until, alert_json, created_at) VALUES (?, 'netverify-denied-fraud', 'FRAUD', ?,"
-                        + " 'PENDING', 1, ?, 'crashed-instance', ?, ?, ?)",
-                "netverify-denied-fraud:" + ref, ref, java.sql.Timestamp.from(java.time.Instant.now()),
-                java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(2)),
-                "{\"scanReference\":\"" + ref + "\",\"status\":\"DENIED_FRAUD\",\"kind\":\"NETVERIFY\"}",
-                java.sql.Timestamp.from(java.time.Instant.now()));
+        insertPendingAlert(jdbc, ref, 1, "crashed-instance", java.time.Instant.now().plusSeconds(2));
 
         // the sender looks at it several times (every 100 ms) while the 2 s lease runs
         awaitRounds(Signals.ALERT_SENDER, 3);
@@ -229,12 +223,23 @@ class AlertSenderTest extends GatewayTestSupport {
         return exchange;
     }
 
-    private ClaimedAlert insertAlert(String ref) {
+    /**
+     * A PENDING fraud alert for a Netverify scan, due now, as the fraud rules queue it; claimed by {@code claimedBy}
+     * until {@code claimedUntil} (as an instance leaves it mid-send), or unclaimed when {@code claimedBy} is null.
+     */
+    static void insertPendingAlert(org.springframework.jdbc.core.JdbcTemplate jdbc, String ref, int attempts,
+            String claimedBy, java.time.Instant claimedUntil) {
         java.sql.Timestamp now = java.sql.Timestamp.from(java.time.Instant.now());
         jdbc.update("INSERT INTO alert_outbox (alert_key, rule, category, scan_reference, status, attempts, next_attempt_at,"
-                        + " alert_json, created_at) VALUES (?, 'netverify-denied-fraud', 'FRAUD', ?, 'PENDING', 0, ?, ?, ?)",
-                "netverify-denied-fraud:" + ref, ref, now,
+                        + " claimed_by, claimed_until, alert_json, created_at) VALUES (?, 'netverify-denied-fraud', 'FRAUD', ?,"
+                        + " 'PENDING', ?, ?, ?, ?, ?, ?)",
+                "netverify-denied-fraud:" + ref, ref, attempts, now, claimedBy,
+                claimedUntil == null ? null : java.sql.Timestamp.from(claimedUntil),
                 "{\"scanReference\":\"" + ref + "\",\"status\":\"DENIED_FRAUD\",\"kind\":\"NETVERIFY\"}", now);
+    }
+
+    private ClaimedAlert insertAlert(String ref) {
+        insertPendingAlert(jdbc, ref, 0, null, null);
         long id = jdbc.queryForObject("SELECT id FROM alert_outbox WHERE scan_reference = ?", Long.class, ref);
         return new ClaimedAlert(id, "netverify-denied-fraud:" + ref, "netverify-denied-fraud", "FRAUD", ref, 1, null, null);
     }

@@ -75,11 +75,7 @@ class ClaimTakeoverTest {
                 GatewayTestSupport.JUMIO_US, GatewayTestSupport.FORM,
                 CallbackInboxTest.callback("inbox-" + tag).getBytes(StandardCharsets.UTF_8), now, owner, until);
         String ref = "alert-" + tag;
-        jdbc.update("INSERT INTO alert_outbox (alert_key, rule, category, scan_reference, status, attempts, next_attempt_at,"
-                        + " claimed_by, claimed_until, alert_json, created_at) VALUES (?, 'netverify-denied-fraud', 'FRAUD', ?,"
-                        + " 'PENDING', 1, ?, ?, ?, ?, ?)",
-                "netverify-denied-fraud:" + ref, ref, now, owner, until,
-                "{\"scanReference\":\"" + ref + "\",\"status\":\"DENIED_FRAUD\",\"kind\":\"NETVERIFY\"}", now);
+        AlertSenderTest.insertPendingAlert(jdbc, ref, 1, owner, leaseEnds);
         Timestamp initiated = Timestamp.from(Instant.now().minus(Duration.ofHours(2)));
         jdbc.update("INSERT INTO pending_transaction (scan_reference, kind, data_center, origin, initiated_at,"
                         + " token_lifetime_minutes, overdue_at, state, attempts, consecutive_errors, next_poll_at, created_at,"
