@@ -373,7 +373,7 @@ public class HostileInput {
         Duration first = null;
         for (int i = 0; i < 200; i++) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/alerts"))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("bench:guess" + i).getBytes()))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("bench:" + UUID.randomUUID()).getBytes()))
                     .header("X-Forwarded-For", "198.51.100.77").timeout(Duration.ofSeconds(30)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             first = first == null ? Duration.ofNanos(System.nanoTime() - started) : first;

@@ -31,6 +31,8 @@ final class FakeJumio implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, String> data = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> served = new ConcurrentHashMap<>();
+    /** Handed out by the fake OAuth2 endpoint; random per simulator, like a real one (nothing here checks it). */
+    private final String accessToken = java.util.UUID.randomUUID().toString();
 
     FakeJumio(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
@@ -69,7 +71,7 @@ final class FakeJumio implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             if ("POST".equals(exchange.getRequestMethod()) && path.endsWith("/oauth2/token")) {
                 exchange.getRequestBody().readAllBytes();
-                answer(exchange, 200, "{\"access_token\":\"sim-token\",\"expires_in\":3600,\"token_type\":\"Bearer\"}");
+                answer(exchange, 200, "{\"access_token\":\"" + accessToken + "\",\"expires_in\":3600,\"token_type\":\"Bearer\"}");
                 return;
             }
             Matcher scan = SCAN.matcher(path);
