@@ -138,6 +138,18 @@ public class CallbackInbox implements ClaimQueue {
     }
 
     /**
+     * Worker step: the claimed row's id, kind, attempt number and received time as the headers CallbackInboxId,
+     * CallbackKind, CallbackAttempts and CallbackReceivedAt, which the later steps read (one bean call per row rather
+     * than a bean-language lookup per header).
+     */
+    public void describeRow(@org.apache.camel.Body InboxEntry entry, @org.apache.camel.Headers Map<String, Object> headers) {
+        headers.put(ExchangeNames.CALLBACK_INBOX_ID, entry.id());
+        headers.put(ExchangeNames.CALLBACK_KIND, entry.kind());
+        headers.put(ExchangeNames.CALLBACK_ATTEMPTS, entry.attempts());
+        headers.put(ExchangeNames.CALLBACK_RECEIVED_AT, entry.receivedAt());
+    }
+
+    /**
      * Worker step: the claimed row's raw body, decrypted when it is stored encrypted. Decrypted per row in the
      * worker (not in the claim), so a row that cannot be decrypted fails alone, as a processing error of that row.
      */

@@ -33,6 +33,14 @@ public final class ExchangeNames {
     public static final String RESULT_SOURCE = "ResultSource";
     /** Header: the stored result's scan reference; set by verification-result, read by callbackInbox.markProcessed. */
     public static final String CALLBACK_SCAN_REFERENCE = "CallbackScanReference";
+    /** Header: the result's CallbackKind name; set by verification-result (resultHeaders), read by the alert rules. */
+    public static final String VERIFICATION_KIND = "VerificationKind";
+    /** Header: the result's status as Jumio sent it (e.g. APPROVED_VERIFIED, DENIED_FRAUD); set with VerificationKind. */
+    public static final String VERIFICATION_STATUS = "VerificationStatus";
+    /** Header: the result's Decision name (e.g. APPROVED, FRAUD); set with VerificationKind. */
+    public static final String VERIFICATION_DECISION = "VerificationDecision";
+    /** Header: the result's ResultSource name (CALLBACK or RETRIEVAL); set with VerificationKind. */
+    public static final String VERIFICATION_SOURCE = "VerificationSource";
     /** Header: VerificationResultStore.Outcome of storing the result; set by verification-result. */
     public static final String VERIFICATION_OUTCOME = "VerificationOutcome";
     /** Header: CallbackKind wanted by a result lookup; set by get-document-verification, read by the store. */

@@ -2,6 +2,7 @@ package com.jumiogateway.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.jumiogateway.dataprotection.DataProtection;
 import com.jumiogateway.dataprotection.DataProtection.SealedText;
 import com.jumiogateway.dataprotection.ProtectedColumn;
@@ -66,11 +67,14 @@ public class VerificationResultStore {
         // an erased reference: a later callback or retrieval result is stored (and passed on) without its personal fields
         boolean erased = tombstones.erased(incoming.scanReference());
         VerificationResult result = erased ? redaction.withoutPersonalData(incoming) : incoming;
+        // the payload is serialised once: hashed (duplicates are told by it), then embedded as it is in result_json
+        String detailsJson = toJson(result.details());
+        String hash = PersonalDataRedaction.payloadHash(detailsJson, result.status());
+        String resultJson = toJson(withSerialisedDetails(result, detailsJson));
         // result_json is encrypted at rest (its details hold the person's data); the searchable columns stay clear
         SealedText json = protection.sealText(ProtectedColumn.RESULT_DETAILS, erased
-                ? redaction.redactResultJson(toJson(result), PersonalDataRedaction.Reason.ERASED, clock.instant())
-                : toJson(result));
-        String hash = PersonalDataRedaction.payloadHash(toJson(result.details()), result.status());
+                ? redaction.redactResultJson(resultJson, PersonalDataRedaction.Reason.ERASED, clock.instant())
+                : resultJson);
         Outcome outcome;
         try {
             // most results are the first for their scan reference: one INSERT, no lock round trip (in a
@@ -192,6 +196,15 @@ public class VerificationResultStore {
     private static String instant(Object value) {
         java.time.Instant instant = SqlValues.instant(value);
         return instant == null ? null : instant.toString();
+    }
+
+    /**
+     * The result with its payload replaced by the payload's JSON, written as it is: serialising that gives the same
+     * text as serialising the result itself (same mapper), without walking the payload a second time. A result
+     * without payload stays as it is (the mapper leaves null fields out).
+     */
+    public static VerificationResult withSerialisedDetails(VerificationResult result, String detailsJson) {
+        return result.details() == null ? result : result.withDetails(new RawValue(detailsJson));
     }
 
     private String toJson(Object value) {
