@@ -44,7 +44,11 @@ public class HostileInput {
 
     static final String JUMIO = "34.202.241.227";
     static final String FORM = "application/x-www-form-urlencoded";
-    static final String CARD = "4111111111111111";
+    static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    /** A card number and a social security number made up for this run (valid in form, nobody's). */
+    static final String CARD = cardNumber();
+    static final String SSN = String.format("%03d-%02d-%04d", 100 + RANDOM.nextInt(565), 10 + RANDOM.nextInt(90),
+            1000 + RANDOM.nextInt(9000));
     static int port;
     static long pid;
     static Path log;
@@ -324,15 +328,36 @@ public class HostileInput {
         long started = System.nanoTime();
         // a pair without '=' holding the values and the forged line, then a broken %-escape
         Response a = send("127.0.0.1", "POST", "/callbacks/netverify", FORM,
-                b("jumioIdScanReference=x&card" + CARD + "ssn123-45-6789" + forged + "&a=%zz"), Map.of("X-Forwarded-For", JUMIO));
+                b("jumioIdScanReference=x&card" + CARD + "ssn" + SSN + forged + "&a=%zz"), Map.of("X-Forwarded-For", JUMIO));
         Duration first = Duration.ofNanos(System.nanoTime() - started);
         Response s = send("127.0.0.2", "POST", "/callbacks/netverify", FORM, b("card" + CARD + forged), Map.of());
         Thread.sleep(2000);
         String text = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
-        boolean leaked = text.contains(CARD) || text.contains("123-45-6789");
+        boolean leaked = text.contains(CARD) || text.contains(SSN);
         boolean forgedLine = text.lines().anyMatch(l -> l.contains("FORGED"));
         return new Outcome(a.status + " (Jumio), " + s.status + " (stranger)", first,
                 "card/SSN in log: " + (leaked ? "YES" : "no") + ", forged line: " + (forgedLine ? "YES" : "no"));
+    }
+
+    /** 16 random digits after a 4, the last one the Luhn check digit, so the number passes for a card number. */
+    static String cardNumber() {
+        int[] digits = new int[16];
+        digits[0] = 4;
+        for (int i = 1; i < 15; i++) {
+            digits[i] = RANDOM.nextInt(10);
+        }
+        int sum = 0;
+        for (int i = 0; i < 15; i++) {
+            // from the right, every second digit of the full number (check digit included) is doubled
+            int d = (15 - i) % 2 == 1 ? digits[i] * 2 : digits[i];
+            sum += d > 9 ? d - 9 : d;
+        }
+        digits[15] = (10 - sum % 10) % 10;
+        StringBuilder number = new StringBuilder();
+        for (int d : digits) {
+            number.append(d);
+        }
+        return number.toString();
     }
 
     static Outcome unauthenticatedPut() throws Exception {

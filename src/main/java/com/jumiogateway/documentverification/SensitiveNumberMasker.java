@@ -25,10 +25,10 @@ import java.util.stream.Collectors;
 
 /**
  * Keeps card numbers (pan), bank account numbers and social security numbers out of storage, API answers and logs:
- * such a value is reduced to {@value #MASK_PREFIX} followed by its last four digits ("4111 1111 1111 1234" becomes
- * "****1234"). A value with at most four digits (already masked, Jumio's own "xxxxxxxxx" placeholder, a real
- * cardNumberLastFourDigits) has nothing left to hide and is kept as sent, so masking twice changes nothing and a
- * replayed, already redacted callback parses to the same result.
+ * such a value is reduced to {@value #MASK_PREFIX} followed by its last four digits (a 16-digit card number ending
+ * in 1234 becomes "****1234"). A value with at most four digits (already masked, Jumio's own "xxxxxxxxx"
+ * placeholder, a real cardNumberLastFourDigits) has nothing left to hide and is kept as sent, so masking twice
+ * changes nothing and a replayed, already redacted callback parses to the same result.
  *
  * <p>This bean decides which fields are protected and masks values and parsed JSON ({@link #maskTree(JsonNode)}, used
  * by the parser so that an old or unredacted body never yields a full number). The raw body is redacted at intake,
