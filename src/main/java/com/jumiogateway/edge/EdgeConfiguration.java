@@ -25,7 +25,8 @@ import org.springframework.core.Ordered;
  *   <li>every single body read waits at most gateway.intake.body-read-timeout (Tomcat's upload timeout), instead of
  *   the connection timeout;</li>
  *   <li>Tomcat's own error pages are JSON ({@link JsonErrorReportValve}), like Spring's ({@link JsonErrorController});</li>
- *   <li>{@link InFlightCallbacks} ends the count of callbacks under way (load shedding) when each request ends;</li>
+ *   <li>{@link EndOfRequest} ends the counts of requests let through (a stop waits for them) and of callbacks under
+ *   way (load shedding) when each request ends;</li>
  *   <li>{@link CallbackBodyFilter} hides an already read callback body from Camel's binding.</li>
  * </ul>
  * Replaces Boot's Tomcat factory bean only to name the Host's error report valve, which must be set before the Host
@@ -62,8 +63,8 @@ class EdgeConfiguration {
     }
 
     @Bean
-    ServletListenerRegistrationBean<InFlightCallbacks> inFlightCallbacks(ObjectProvider<CallbackEdge> edges) {
-        return new ServletListenerRegistrationBean<>(new InFlightCallbacks(edges));
+    ServletListenerRegistrationBean<EndOfRequest> endOfRequest(ObjectProvider<CallbackEdge> edges) {
+        return new ServletListenerRegistrationBean<>(new EndOfRequest(edges));
     }
 
     @Bean

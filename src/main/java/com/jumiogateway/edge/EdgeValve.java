@@ -43,51 +43,43 @@ final class EdgeValve extends ValveBase {
         boolean api = path != null && path.startsWith("/api/");
         // only a request's first pass: an async dispatch (platform-http completing) comes through here again
         boolean firstPass = request.getDispatcherType() == DispatcherType.REQUEST && !request.isAsyncDispatching();
-        CallbackEdge passing = null;
-        try {
-            if (firstPass && !response.isError() && (callback || api)) {
-                CallbackEdge edge = edge();
-                if (!edge.ready()) {
-                    answer(request, response, edge.notReady());
+        if (firstPass && !response.isError() && (callback || api)) {
+            CallbackEdge edge = edge();
+            if (!edge.enter()) {
+                answer(request, response, edge.notReady());
+                return;
+            }
+            // counted until the request ends, however it ends (EndOfRequest, a request listener): a stop waits for it
+            request.setAttribute(EndOfRequest.ADMITTED, Boolean.TRUE);
+            if (callback) {
+                long declared = request.getContentLengthLong();
+                CallbackEdge.Admission admission = edge.admit(request.getRemoteAddr(),
+                        request.getHeaders("X-Forwarded-For"), declared, request.getContentType());
+                if (admission.refusal() != null) {
+                    answer(request, response, admission.refusal());
                     return;
                 }
-                // counted until its route has it: a shutdown lets it arrive before the routes stop
-                edge.passing();
-                passing = edge;
-                if (callback) {
-                    long declared = request.getContentLengthLong();
-                    CallbackEdge.Admission admission = edge.admit(request.getRemoteAddr(),
-                            request.getHeaders("X-Forwarded-For"), declared, request.getContentType());
-                    if (admission.refusal() != null) {
-                        answer(request, response, admission.refusal());
-                        return;
-                    }
-                    CallbackEdge.Refusal overloaded = edge.start();
-                    if (overloaded != null) {
-                        answer(request, response, overloaded);
-                        return;
-                    }
-                    // finished when the request ends, however it ends (InFlightCallbacks, a request listener)
-                    request.setAttribute(InFlightCallbacks.ATTRIBUTE, Boolean.TRUE);
-                    CallbackEdge.Body body = edge.readBody(request.getInputStream(), declared, admission.client());
-                    if (body.clientGone()) {
-                        // Tomcat has set the status (408 on a read timeout); the JSON error page answers if it still can
-                        disableSwallow(request);
-                        return;
-                    }
-                    if (body.refusal() != null) {
-                        answer(request, response, body.refusal());
-                        return;
-                    }
-                    request.setAttribute(CallbackEdge.BODY_ATTRIBUTE, body.bytes());
+                CallbackEdge.Refusal overloaded = edge.start();
+                if (overloaded != null) {
+                    answer(request, response, overloaded);
+                    return;
                 }
-            }
-            getNext().invoke(request, response);
-        } finally {
-            if (passing != null) {
-                passing.passed();
+                // finished when the request ends, however it ends (EndOfRequest)
+                request.setAttribute(EndOfRequest.IN_FLIGHT, Boolean.TRUE);
+                CallbackEdge.Body body = edge.readBody(request.getInputStream(), declared, admission.client());
+                if (body.clientGone()) {
+                    // Tomcat has set the status (408 on a read timeout); the JSON error page answers if it still can
+                    disableSwallow(request);
+                    return;
+                }
+                if (body.refusal() != null) {
+                    answer(request, response, body.refusal());
+                    return;
+                }
+                request.setAttribute(CallbackEdge.BODY_ATTRIBUTE, body.bytes());
             }
         }
+        getNext().invoke(request, response);
         if (!request.isAsync() && response.getStatus() >= 400 && bodyLeftUnread(request)) {
             boolean errorPagePending = response.isError();
             disableSwallow(request);

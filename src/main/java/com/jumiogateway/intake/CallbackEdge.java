@@ -1,5 +1,6 @@
 package com.jumiogateway.intake;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +35,11 @@ public class CallbackEdge {
     private final MeterRegistry meters;
     private final ObjectProvider<CamelContext> camel;
     private volatile CamelContext camelContext;
-    /** Requests let through the edge and not yet handed to their route (see {@link #drain}). */
-    private final java.util.concurrent.atomic.AtomicInteger passing = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Requests let through the edge and not yet ended (see {@link #drain}). Until the end, not until the valve is done
+     * with them: platform-http queues a request for its route threads, and a stop must wait for it there too.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean draining;
     /** Callbacks admitted and not yet answered (load shedding over gateway.intake.max-in-flight). */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -49,6 +53,9 @@ public class CallbackEdge {
         this.properties = properties;
         this.meters = meters;
         this.camel = camel;
+        Gauge.builder("gateway.callbacks.in-flight", inFlight, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Callbacks admitted and not yet answered (load shedding above gateway.intake.max-in-flight)")
+                .register(meters);
     }
 
     /** An answer given instead of storing the callback. */
@@ -79,26 +86,44 @@ public class CallbackEdge {
         return context != null && context.getStatus().isStarted();
     }
 
-    /** The edge lets a request through to its route ({@link #passed()} when the route has it). */
-    public void passing() {
-        passing.incrementAndGet();
+    /**
+     * Lets a request through to its route if the service is {@link #ready()}; every true is matched by one
+     * {@link #ended()} when the request ends. Counted before readiness is checked, so a {@link #drain} that has
+     * begun either sees this request or is seen by it: none slips past it to a stopping route.
+     */
+    public boolean enter() {
+        admitted.incrementAndGet();
+        if (ready()) {
+            return true;
+        }
+        admitted.decrementAndGet();
+        return false;
     }
 
-    /** The request let through is with its route now (an exchange Camel's shutdown waits for), or answered. */
-    public void passed() {
-        passing.decrementAndGet();
+    /** Requests let through and not yet ended. */
+    public int admitted() {
+        return admitted.get();
+    }
+
+    /** A request {@link #enter()} let through has ended: answered, whoever answered it, or abandoned by its caller. */
+    public void ended() {
+        admitted.decrementAndGet();
     }
 
     /**
-     * Shutdown, before the routes stop: from now on every request is answered 503, and the requests already let
-     * through get the moment they need to reach their route (at most {@code atMost}), so none meets a stopped route.
+     * The start of a stop, before anything else stops: from now on every request is answered 503, and the requests
+     * already let through are answered by their routes first (waiting at most {@code atMost}), so none meets a
+     * stopping route or a closed thread pool.
+     *
+     * @return the requests still under way when the wait ended (0 unless it timed out)
      */
-    public void drain(java.time.Duration atMost) throws InterruptedException {
+    public int drain(java.time.Duration atMost) throws InterruptedException {
         draining = true;
         long until = System.nanoTime() + atMost.toNanos();
-        while (passing.get() > 0 && System.nanoTime() < until) {
+        while (admitted.get() > 0 && System.nanoTime() < until) {
             Thread.sleep(10);
         }
+        return admitted.get();
     }
 
     /** 503 while starting (or stopping), counted. */

@@ -110,6 +110,18 @@ public final class ServiceProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /** {@link #postCallback}, or -1 when nothing answers (a closed port). */
+    public int postCallbackOrMinusOne(String form) {
+        try {
+            return postCallback(form);
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** SIGTERM, as an orchestrator stops a pod. */
     public void terminate() {
         process.destroy();
