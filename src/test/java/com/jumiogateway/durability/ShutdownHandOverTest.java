@@ -149,15 +149,15 @@ class ShutdownHandOverTest {
                     assertThat(Integer.parseInt(handedOver.group(1))).isPositive();
                     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() ->
                             jdbc.queryForObject("SELECT COUNT(*) FROM pending_transaction WHERE claimed_by IS NULL"
-                                    + " AND state = 'PENDING'", Long.class) == 0);
+                                    + " AND state = 'PENDING' AND scan_reference LIKE '4b000000-%'", Long.class) == 0);
                     System.out.printf("every released transaction taken by the peer %d ms after the exit%n",
                             Duration.between(exited, Instant.now()).toMillis());
 
                     // nothing lost: every transaction polled (at least once, at most once more if in flight),
                     // every callback answered 200 stored
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
-                            jdbc.queryForObject("SELECT COUNT(*) FROM pending_transaction WHERE state = 'UNRESOLVED'",
-                                    Long.class) == TRANSACTIONS);
+                            jdbc.queryForObject("SELECT COUNT(*) FROM pending_transaction WHERE state = 'UNRESOLVED'"
+                                    + " AND scan_reference LIKE '4b000000-%'", Long.class) == TRANSACTIONS);
                     Map<String, Long> requestsPerScan = jumio.server.getAllServeEvents().stream()
                             .filter(e -> e.getRequest().getUrl().startsWith(SCANS)).map(ShutdownHandOverTest::scan).collect(Collectors.groupingBy(s -> s, Collectors.counting()));
                     assertThat(requestsPerScan.keySet()).containsExactlyInAnyOrderElementsOf(refs);
@@ -225,7 +225,8 @@ class ShutdownHandOverTest {
     }
 
     private static List<String> heldBy(JdbcTemplate jdbc, String instance) {
-        return jdbc.queryForList("SELECT scan_reference FROM pending_transaction WHERE claimed_by = ? AND state = 'PENDING'",
+        return jdbc.queryForList("SELECT scan_reference FROM pending_transaction WHERE claimed_by = ? AND state = 'PENDING'"
+                + " AND scan_reference LIKE '4b000000-%'",
                 String.class, instance);
     }
 
