@@ -98,8 +98,9 @@ public class DrainBeforeClosing implements SmartLifecycle, ApplicationListener<C
             ShutdownStrategy strategy = context.getShutdownStrategy();
             atMost = Duration.ofMillis(strategy.getTimeUnit().toMillis(strategy.getTimeout()));
         }
-        log.info("Stopping: new requests answered 503; the {} let in are answered first (at most {} s, camel.main"
-                + ".shutdown-timeout), then the routes finish their work", edge.admitted(), atMost.toSeconds());
+        log.info("Stopping: new requests answered 503; requests let in before: {}, answered by their routes first (at"
+                + " most {} s, camel.main.shutdown-timeout); then the routes finish their work", edge.admitted(),
+                atMost.toSeconds());
         deadline = System.nanoTime() + atMost.toNanos();
         try {
             int left = edge.drain(atMost);
