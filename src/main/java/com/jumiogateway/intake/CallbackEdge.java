@@ -74,7 +74,7 @@ public class CallbackEdge {
      * True once every route is started (the port opens a moment earlier): until then callers get 503 with
      * Retry-After instead of a 404 from a route that does not exist yet. False again while shutting down.
      */
-    public boolean ready() {
+    private boolean ready() {
         if (draining) {
             return false;
         }

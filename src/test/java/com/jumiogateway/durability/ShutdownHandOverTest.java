@@ -99,12 +99,8 @@ class ShutdownHandOverTest {
                     Thread jumioSender = new Thread(() -> {
                         while (sending.get()) {
                             String reference = String.format("4c000000-0000-4000-8000-%012d", sent.getAndIncrement());
-                            int status;
-                            try {
-                                status = leaving.postCallback(CrashRecoveryTest.callback(reference));
-                            } catch (Exception e) {
-                                status = -1; // refused connection: the port is closed
-                            }
+                            // -1: refused connection, the port is closed
+                            int status = leaving.postCallbackOrMinusOne(CrashRecoveryTest.callback(reference));
                             answers.merge(status, 1, Integer::sum);
                             if (status == 200) {
                                 acknowledged.add(reference);
