@@ -72,8 +72,14 @@ class StartupWindowTest {
         CompletableFuture<GatewayInstance> starting = CompletableFuture.supplyAsync(() -> GatewayInstance.startWithProfile(
                 "test", Map.of("server.port", port, "spring.datasource.url", database), SlowCamelStart.class));
         List<RawHttp.Response> answers = new ArrayList<>();
+        // answers already in when the start was seen complete: the bound below counts only the ones after it (a fast
+        // machine answers more than 2,000 requests 503 during the start-up window itself)
+        int answersAtStart = -1;
         try {
             while (!starting.isDone() || answers.isEmpty() || answers.get(answers.size() - 1).status() != 200) {
+                if (answersAtStart < 0 && starting.isDone()) {
+                    answersAtStart = answers.size();
+                }
                 try {
                     answers.add(RawHttp.send("127.0.0.1", port, "POST", "/callbacks/netverify", GatewayTestSupport.FORM,
                             "jumioIdScanReference=startup-window".getBytes(StandardCharsets.UTF_8),
@@ -82,7 +88,7 @@ class StartupWindowTest {
                     // before the port opens: nothing listens, which is fine
                     assertThat(starting.isCompletedExceptionally()).as("the instance failed to start").isFalse();
                 }
-                if (starting.isDone() && answers.size() > 2000) {
+                if (answersAtStart >= 0 && answers.size() - answersAtStart > 2000) {
                     break;
                 }
             }
