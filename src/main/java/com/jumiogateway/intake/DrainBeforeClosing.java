@@ -77,7 +77,7 @@ public class DrainBeforeClosing implements SmartLifecycle, ApplicationListener<C
                 // one budget for both waits: the routes get what the drain left of it (a second at least)
                 long leftMillis = Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
                 ShutdownStrategy strategy = context.getShutdownStrategy();
-                if (leftMillis < strategy.getTimeUnit().toMillis(strategy.getTimeout())) {
+                if (leftMillis < timeoutOf(strategy).toMillis()) {
                     strategy.setTimeUnit(TimeUnit.MILLISECONDS);
                     strategy.setTimeout(leftMillis);
                 }
@@ -95,8 +95,7 @@ public class DrainBeforeClosing implements SmartLifecycle, ApplicationListener<C
         CamelContext context = camel.getIfAvailable();
         Duration atMost = Duration.ofSeconds(30);
         if (context != null) {
-            ShutdownStrategy strategy = context.getShutdownStrategy();
-            atMost = Duration.ofMillis(strategy.getTimeUnit().toMillis(strategy.getTimeout()));
+            atMost = timeoutOf(context.getShutdownStrategy());
         }
         log.info("Stopping: new requests answered 503; requests let in before: {}, answered by their routes first (at"
                 + " most {} s, camel.main.shutdown-timeout); then the routes finish their work", edge.admitted(),
@@ -111,6 +110,11 @@ public class DrainBeforeClosing implements SmartLifecycle, ApplicationListener<C
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** camel.main.shutdown-timeout, as Camel holds it (a number and its unit). */
+    private static Duration timeoutOf(ShutdownStrategy strategy) {
+        return Duration.ofMillis(strategy.getTimeUnit().toMillis(strategy.getTimeout()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jumiogateway.support.GatewayTestSupport;
 import com.jumiogateway.support.OwnContext;
+import com.jumiogateway.support.ProcStat;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
@@ -17,10 +18,8 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
@@ -92,14 +91,14 @@ class ConsoleBenchmark extends GatewayTestSupport {
                 get(page.getValue().apply(i));
             }
             long[] times = new long[ROUNDS];
-            long cpuBefore = cpuTicks();
+            long cpuBefore = ProcStat.cpuNanos(Path.of("/proc/self"));
             for (int i = 0; i < ROUNDS; i++) {
                 long start = System.nanoTime();
                 HttpResponse<String> answer = get(page.getValue().apply(WARMUP + i));
                 times[i] = System.nanoTime() - start;
                 assertThat(answer.statusCode()).as(page.getKey()).isEqualTo(200);
             }
-            double cpuMs = (cpuTicks() - cpuBefore) * 1000.0 / clockTicksPerSecond() / ROUNDS;
+            double cpuMs = (ProcStat.cpuNanos(Path.of("/proc/self")) - cpuBefore) / 1e6 / ROUNDS;
             Arrays.sort(times);
             report.append(String.format("%-48s %9.1f %9.1f %9.1f %12.2f%n", page.getKey(), times[ROUNDS / 2] / 1e6,
                     times[(int) (ROUNDS * 0.95)] / 1e6, times[ROUNDS - 1] / 1e6, cpuMs));
@@ -165,14 +164,4 @@ class ConsoleBenchmark extends GatewayTestSupport {
         }
     }
 
-    /** utime + stime of this process (the service and the client), in clock ticks. */
-    private static long cpuTicks() throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        List<String> fields = new ArrayList<>(Arrays.asList(stat.substring(stat.lastIndexOf(')') + 2).split(" ")));
-        return Long.parseLong(fields.get(11)) + Long.parseLong(fields.get(12));
-    }
-
-    private static long clockTicksPerSecond() {
-        return 100;
-    }
 }

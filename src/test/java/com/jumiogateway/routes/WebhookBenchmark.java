@@ -12,6 +12,7 @@ import com.jumiogateway.support.GatewayTestSupport;
 import com.jumiogateway.support.OwnContext;
 import com.jumiogateway.webhook.WebhookDestinations;
 import com.sun.net.httpserver.HttpServer;
+import com.jumiogateway.support.ProcStat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -114,7 +115,8 @@ class WebhookBenchmark extends GatewayTestSupport {
 
     @Test
     void deliveriesPerSecondAgainstTheReceiversCeiling() throws Exception {
-        onPostgres = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName()).contains("PostgreSQL");
+        String database = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
+        onPostgres = database.contains("PostgreSQL");
         // warm-up: the delivery path is compiled and its pools filled before anything is measured, as the ceiling
         // loop warms up before its measured part
         queue(WARM_UP, "warm-up");
@@ -132,7 +134,6 @@ class WebhookBenchmark extends GatewayTestSupport {
         }
         Round median = rounds.stream().sorted(java.util.Comparator.comparingDouble(Round::ratio)).toList().get(ROUNDS / 2);
 
-        String database = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
         StringBuilder report = new StringBuilder(String.format("""
                 Webhook delivery benchmark (%s, %d sender threads, %d cores, payload %d bytes, warm-up %d deliveries,
                 then per round %d deliveries before the measured %d, as the ceiling loop posts 2 s before its measured 10 s)
@@ -291,10 +292,7 @@ class WebhookBenchmark extends GatewayTestSupport {
                     String group = comm.matches("C[12] CompilerThre.*") ? "JVM: JIT compilers"
                             : comm.matches("GC Thread.*|G1 .*|VM Thread") ? "JVM: garbage collector" : null;
                     if (group != null) {
-                        String stat = Files.readString(task.resolve("stat"));
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        // utime + stime, in clock ticks of 10 ms
-                        groups.merge(group, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L, Long::sum);
+                        groups.merge(group, ProcStat.cpuNanos(task), Long::sum);
                     }
                 } catch (java.nio.file.NoSuchFileException ended) {
                     // a thread that ended meanwhile (a JIT compiler thread comes and goes)
@@ -309,10 +307,7 @@ class WebhookBenchmark extends GatewayTestSupport {
             for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 try {
                     if (Files.readString(process.resolve("comm")).trim().equals("postgres")) {
-                        String stat = Files.readString(process.resolve("stat"));
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        groups.merge(POSTGRES, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L,
-                                Long::sum);
+                        groups.merge(POSTGRES, ProcStat.cpuNanos(process), Long::sum);
                     }
                 } catch (IOException gone) {
                     // a process that ended meanwhile, or another user's
