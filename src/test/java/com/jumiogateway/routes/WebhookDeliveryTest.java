@@ -277,6 +277,37 @@ class WebhookDeliveryTest extends GatewayTestSupport {
                 Long.class, ref) == 2);
     }
 
+    /**
+     * The claim walks a destination's waiting rows a page at a time (4 per row of a batch: 200 here): a due row
+     * behind more than a page of rows in backoff is still found, and a row whose scan has an older one in backoff on
+     * an earlier page still waits.
+     */
+    @Test
+    void aDueDeliveryBehindMoreThanAPageOfRetriesIsSentAndScanOrderHoldsAcrossPages() {
+        String prefix = ref("backoff");
+        Instant now = Instant.now();
+        List<Object[]> waiting = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            waiting.add(new Object[] {"msg_" + prefix + i, prefix + "-" + i, java.sql.Timestamp.from(now.plusSeconds(3600)),
+                    java.sql.Timestamp.from(now)});
+        }
+        // the newer result of the first waiting scan: due, but behind its scan's older row (page 1)
+        waiting.add(new Object[] {"msg_" + prefix + "newer", prefix + "-0", java.sql.Timestamp.from(now), java.sql.Timestamp.from(now)});
+        String insert = "INSERT INTO delivery_outbox (message_id, destination, channel, scan_reference, status, attempts,"
+                + " next_attempt_at, payload, created_at) VALUES (?, 'crm', 'WEBHOOK', ?, 'PENDING', 1, ?, '{}', ?)";
+        try {
+            jdbc.batchUpdate(insert, waiting);
+            String ref = ref("after-retries");
+            postFromJumio("/callbacks/netverify", callback(ref, "APPROVED_VERIFIED", 0), FORM);
+            awaitDelivered(ref, 1);
+            assertThat(jdbc.queryForObject("SELECT status FROM delivery_outbox WHERE message_id = ?", String.class,
+                    "msg_" + prefix + "newer")).isEqualTo("PENDING");
+            assertThat(receiver.getAllServeEvents()).noneMatch(e -> e.getRequest().getBodyAsString().contains(prefix));
+        } finally {
+            jdbc.update("DELETE FROM delivery_outbox WHERE message_id LIKE ?", "msg_" + prefix + "%");
+        }
+    }
+
     // --- a forced stop between the POST and its record -----------------------------------------------------------
 
     @Test
