@@ -14,6 +14,10 @@ import org.flywaydb.core.api.migration.Context;
  * {@code delivery_outbox_claimable_idx (id) WHERE status = 'PENDING'}: both are replaced by one partial index
  * {@code (destination, id) WHERE status = 'PENDING'}, which serves the claim's walk, the backlog gauge, a resume and
  * the give-back of claims. A DELIVERED or FAILED row leaves it, so the DELIVERED mark writes no entry in it;</li>
+ * <li>the delivery log's {@code GET /api/deliveries?destination=&status=FAILED} read the claim index; FAILED rows
+ * (few, and re-sent by hand) get their own partial index {@code (destination, id) WHERE status = 'FAILED'}, written
+ * only when a delivery fails for good. PENDING ones are in the new index; DELIVERED ones of a destination are found
+ * newest first along the primary key;</li>
  * <li>the unique {@code dedup_key} (chat messages: once per channel, rule and scan) indexed every webhook row's NULL
  * too: now only rows that have a key.</li>
  * </ul>
@@ -32,6 +36,8 @@ public class V19__Delivery_outbox_pending_index extends BaseJavaMigration {
             // the predicate repeats the queries' literal status = 'PENDING', which is what lets the planner use it
             ddl.execute("CREATE INDEX delivery_outbox_pending_idx ON delivery_outbox (destination, id)"
                     + " WHERE status = 'PENDING'");
+            ddl.execute("CREATE INDEX delivery_outbox_failed_idx ON delivery_outbox (destination, id)"
+                    + " WHERE status = 'FAILED'");
             ddl.execute("DROP INDEX delivery_outbox_claim_idx");
             ddl.execute("DROP INDEX delivery_outbox_claimable_idx");
             ddl.execute("CREATE UNIQUE INDEX delivery_outbox_dedup_key_idx ON delivery_outbox (dedup_key)"

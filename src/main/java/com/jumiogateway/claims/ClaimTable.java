@@ -171,6 +171,11 @@ public final class ClaimTable<K> {
         return true;
     }
 
+    /** How many rows this instance holds now (claimed, their outcome not recorded yet). */
+    public int heldCount() {
+        return held.count();
+    }
+
     /** True while this instance holds the row (claimed, its work not ended with a recorded outcome). */
     public boolean holds(K key) {
         return held.holds(key);

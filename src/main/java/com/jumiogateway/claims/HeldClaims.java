@@ -57,6 +57,11 @@ public final class HeldClaims<K> {
         started.remove(key);
     }
 
+    /** How many rows are held now. */
+    public int count() {
+        return held.size();
+    }
+
     /** Held rows whose sending is under way. */
     public List<K> startedRows() {
         started.retainAll(held.keySet());

@@ -120,9 +120,11 @@ class ChatAlertTest extends GatewayTestSupport {
         assertThat(jdbc.queryForObject("SELECT status FROM delivery_outbox WHERE scan_reference = ?", String.class, chatDown))
                 .isEqualTo("PENDING");
 
-        // Slack is back and SMTP goes down: the chat message is delivered, the email waits for its retry
-        slack.resetAll();
-        slackAccepts();
+        // Slack is back and SMTP goes down: the chat message is delivered, the email waits for its retry. Slack is
+        // switched by a stub above the 500 one, not by a reset and new stubs: a retry in flight between the two got
+        // WireMock's 404 for an unknown path, a permanent failure
+        slack.stubFor(WireMock.post(urlPathEqualTo("/services/T000/B000/XXXX")).atPriority(0)
+                .willReturn(aResponse().withStatus(200).withBody("ok")));
         smtp.stop();
         String smtpDown = "smtp-down-" + UUID.randomUUID();
         postFromJumio("/callbacks/netverify", WebhookDeliveryTest.callback(smtpDown, "DENIED_FRAUD", 0), FORM);

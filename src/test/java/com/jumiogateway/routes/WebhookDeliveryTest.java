@@ -308,6 +308,27 @@ class WebhookDeliveryTest extends GatewayTestSupport {
         }
     }
 
+    /**
+     * A claim's walk starts past the rows that were finished at the last walk; a delivery sent again through another
+     * instance (PENDING again under its old id, and this instance not woken) is still found, by the full walk that
+     * runs every {@code DeliveryOutbox.FULL_WALK_EVERY} (10 s).
+     */
+    @Test
+    void aDeliveryQueuedAgainByAnotherInstanceIsFoundBelowWhereTheWalkStarts() {
+        String older = ref("again");
+        postFromJumio("/callbacks/netverify", callback(older, "APPROVED_VERIFIED", 0), FORM);
+        awaitDelivered(older, 1);
+        String newer = ref("since");
+        postFromJumio("/callbacks/netverify", callback(newer, "APPROVED_VERIFIED", 0), FORM);
+        awaitDelivered(newer, 1);
+        // what POST /api/deliveries/{id}/redeliver does, as another instance would do it
+        assertThat(jdbc.update("UPDATE delivery_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = ?,"
+                + " claimed_until = NULL, claimed_by = NULL, delivered_at = NULL WHERE scan_reference = ? AND destination = 'crm'",
+                java.sql.Timestamp.from(Instant.now()), older)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(100))
+                .until(() -> requests("/crm", older).size() == 2 && "DELIVERED".equals(status(older, "crm")));
+    }
+
     // --- a forced stop between the POST and its record -----------------------------------------------------------
 
     @Test
