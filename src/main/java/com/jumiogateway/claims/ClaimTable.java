@@ -126,12 +126,19 @@ public final class ClaimTable<K> {
         }
     }
 
-    /** Heartbeat: extends the lease of every row this instance holds and still works on; returns how many. */
+    /**
+     * Heartbeat: extends the lease of every row this instance holds and still works on; returns how many. The rows
+     * are found by their keys only: the in-work condition is wrapped in a CASE, which no index matches. Written
+     * plainly, a PostgreSQL planner without statistics (a table never analysed: a burst, or autovacuum off) combined
+     * the status index with the key's and read every entry of that status on each renewal: 67-100 ms per slice of
+     * the inbox during an intake burst, and 1,722 buffers (6.3 ms against 1.4) on the delivery outbox with 15,000
+     * deliveries queued.
+     */
     public int renewHeld() {
         int renewed = 0;
         for (List<K> slice : HeldClaims.slices(held.live())) {
-            renewed += jdbc.update("UPDATE " + table + " SET claimed_until = :until WHERE claimed_by = :owner AND "
-                            + inWork + " AND " + keyColumn + " IN (:held)",
+            renewed += jdbc.update("UPDATE " + table + " SET claimed_until = :until WHERE " + keyColumn + " IN (:held)"
+                            + " AND claimed_by = :owner AND CASE WHEN " + inWork + " THEN 1 ELSE 0 END = 1",
                     Map.of("until", Timestamp.from(clock.instant().plus(lease())), "owner", owner, "held", slice));
         }
         return renewed;
