@@ -92,9 +92,10 @@ public class DeliveryOutbox implements ClaimQueue {
     private static final int WALK_SLACK = 16;
     /**
      * Per destination: below this id no row was PENDING at the last walk, so the next one starts here rather than at
-     * the index's first entry: the dead entries that finished rows leave until the next VACUUM (two per delivery)
-     * were a thousand buffers per claim after 200,000 deliveries. Rows only become PENDING again through a redeliver,
-     * which resets it on this instance; a full walk every {@link #FULL_WALK_EVERY} finds those of other instances.
+     * the index's first entry: stepping over the dead entries that finished rows leave until the next VACUUM (two
+     * per delivery) took 1,145 buffers per claim on average over 225,000 deliveries, 238 from here. Rows only become
+     * PENDING again through a redeliver, which resets it on this instance; a full walk every
+     * {@link #FULL_WALK_EVERY} finds those of other instances.
      */
     private final Map<String, Long> walkFrom = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Instant> lastFullWalk = new java.util.concurrent.ConcurrentHashMap<>();
