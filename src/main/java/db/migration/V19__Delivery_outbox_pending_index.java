@@ -1,9 +1,8 @@
 package db.migration;
 
-import java.sql.Connection;
+import com.jumiogateway.storage.PostgreSqlOnlyMigration;
+import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.api.migration.BaseJavaMigration;
-import org.flywaydb.core.api.migration.Context;
 
 /**
  * PostgreSQL's write cost per webhook delivery (issue 13). pg_stat_statements counted 7.5 WAL records per claimed row
@@ -21,28 +20,21 @@ import org.flywaydb.core.api.migration.Context;
  * <li>the unique {@code dedup_key} (chat messages: once per channel, rule and scan) indexed every webhook row's NULL
  * too: now only rows that have a key.</li>
  * </ul>
- * H2, the embedded default, has no partial indexes: its indexes stay as they are. Java rather than SQL to branch on
- * the database.
+ * H2, the embedded default, has no partial indexes: its indexes stay as they are.
  */
-public class V19__Delivery_outbox_pending_index extends BaseJavaMigration {
+public class V19__Delivery_outbox_pending_index extends PostgreSqlOnlyMigration {
 
     @Override
-    public void migrate(Context context) throws Exception {
-        Connection connection = context.getConnection();
-        if (!connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
-            return;
-        }
-        try (Statement ddl = connection.createStatement()) {
-            // the predicate repeats the queries' literal status = 'PENDING', which is what lets the planner use it
-            ddl.execute("CREATE INDEX delivery_outbox_pending_idx ON delivery_outbox (destination, id)"
-                    + " WHERE status = 'PENDING'");
-            ddl.execute("CREATE INDEX delivery_outbox_failed_idx ON delivery_outbox (destination, id)"
-                    + " WHERE status = 'FAILED'");
-            ddl.execute("DROP INDEX delivery_outbox_claim_idx");
-            ddl.execute("DROP INDEX delivery_outbox_claimable_idx");
-            ddl.execute("CREATE UNIQUE INDEX delivery_outbox_dedup_key_idx ON delivery_outbox (dedup_key)"
-                    + " WHERE dedup_key IS NOT NULL");
-            ddl.execute("ALTER TABLE delivery_outbox DROP CONSTRAINT delivery_outbox_dedup_key_uq");
-        }
+    protected void migrate(Statement ddl) throws SQLException {
+        // the predicate repeats the queries' literal status = 'PENDING', which is what lets the planner use it
+        ddl.execute("CREATE INDEX delivery_outbox_pending_idx ON delivery_outbox (destination, id)"
+                + " WHERE status = 'PENDING'");
+        ddl.execute("CREATE INDEX delivery_outbox_failed_idx ON delivery_outbox (destination, id)"
+                + " WHERE status = 'FAILED'");
+        ddl.execute("DROP INDEX delivery_outbox_claim_idx");
+        ddl.execute("DROP INDEX delivery_outbox_claimable_idx");
+        ddl.execute("CREATE UNIQUE INDEX delivery_outbox_dedup_key_idx ON delivery_outbox (dedup_key)"
+                + " WHERE dedup_key IS NOT NULL");
+        ddl.execute("ALTER TABLE delivery_outbox DROP CONSTRAINT delivery_outbox_dedup_key_uq");
     }
 }

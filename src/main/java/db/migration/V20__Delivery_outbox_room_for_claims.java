@@ -1,9 +1,8 @@
 package db.migration;
 
-import java.sql.Connection;
+import com.jumiogateway.storage.PostgreSqlOnlyMigration;
+import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.api.migration.BaseJavaMigration;
-import org.flywaydb.core.api.migration.Context;
 
 /**
  * PostgreSQL's write cost per webhook delivery (issue 13), after V19. A claim sets claimed_by, claimed_until and
@@ -19,16 +18,10 @@ import org.flywaydb.core.api.migration.Context;
  * Applies to pages written from now on; rows already in the table stay where they are. H2 (the embedded default) has
  * no such setting.
  */
-public class V20__Delivery_outbox_room_for_claims extends BaseJavaMigration {
+public class V20__Delivery_outbox_room_for_claims extends PostgreSqlOnlyMigration {
 
     @Override
-    public void migrate(Context context) throws Exception {
-        Connection connection = context.getConnection();
-        if (!connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
-            return;
-        }
-        try (Statement ddl = connection.createStatement()) {
-            ddl.execute("ALTER TABLE delivery_outbox SET (fillfactor = 50)");
-        }
+    protected void migrate(Statement ddl) throws SQLException {
+        ddl.execute("ALTER TABLE delivery_outbox SET (fillfactor = 50)");
     }
 }
