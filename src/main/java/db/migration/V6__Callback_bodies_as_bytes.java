@@ -1,5 +1,6 @@
 package db.migration;
 
+import com.jumiogateway.storage.SqlValues;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +19,7 @@ public class V6__Callback_bodies_as_bytes extends BaseJavaMigration {
     @Override
     public void migrate(Context context) throws Exception {
         Connection connection = context.getConnection();
-        boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        boolean postgres = SqlValues.isPostgres(connection);
         try (Statement ddl = connection.createStatement()) {
             ddl.execute("ALTER TABLE callback_inbox ADD COLUMN raw_body BYTEA");
         }

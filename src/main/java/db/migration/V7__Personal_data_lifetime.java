@@ -1,5 +1,6 @@
 package db.migration;
 
+import com.jumiogateway.storage.SqlValues;
 import java.sql.Connection;
 import java.sql.Statement;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
@@ -16,7 +17,7 @@ public class V7__Personal_data_lifetime extends BaseJavaMigration {
     @Override
     public void migrate(Context context) throws Exception {
         Connection connection = context.getConnection();
-        boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        boolean postgres = SqlValues.isPostgres(connection);
         try (Statement ddl = connection.createStatement()) {
             // when the raw body was removed (retention or erasure); the row and its metadata stay
             ddl.execute("ALTER TABLE callback_inbox ADD COLUMN body_purged_at TIMESTAMP WITH TIME ZONE");

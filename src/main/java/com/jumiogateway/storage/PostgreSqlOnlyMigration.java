@@ -15,7 +15,7 @@ public abstract class PostgreSqlOnlyMigration extends BaseJavaMigration {
     @Override
     public final void migrate(Context context) throws Exception {
         Connection connection = context.getConnection();
-        if (!connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
+        if (!SqlValues.isPostgres(connection)) {
             return;
         }
         try (Statement ddl = connection.createStatement()) {

@@ -12,8 +12,12 @@ public final class SqlValues {
 
     /** True when the database behind {@code jdbc} is PostgreSQL (else the embedded H2). */
     public static boolean isPostgres(org.springframework.jdbc.core.JdbcTemplate jdbc) {
-        return Boolean.TRUE.equals(jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName()
-                .toLowerCase(java.util.Locale.ROOT).contains("postgres")));
+        return Boolean.TRUE.equals(jdbc.execute((java.sql.Connection c) -> isPostgres(c)));
+    }
+
+    /** True when {@code connection} is to PostgreSQL (else the embedded H2); the migrations ask it this way. */
+    public static boolean isPostgres(java.sql.Connection connection) throws java.sql.SQLException {
+        return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
     }
 
     /**

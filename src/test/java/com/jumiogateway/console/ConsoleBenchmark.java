@@ -50,8 +50,7 @@ class ConsoleBenchmark extends GatewayTestSupport {
 
     @Test
     void pagesWith100000StoredResults() throws Exception {
-        boolean postgres = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName())
-                .toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        boolean postgres = com.jumiogateway.storage.SqlValues.isPostgres(jdbc);
         long seeding = System.nanoTime();
         seed(postgres);
         long seeded = System.nanoTime() - seeding;

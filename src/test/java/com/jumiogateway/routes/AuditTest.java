@@ -103,8 +103,7 @@ class AuditTest extends GatewayTestSupport {
         postFromJumio("/callbacks/netverify", fixture("netverify/approved-verified.txt").replace(SEED_REF, ref), FORM);
         awaitResult(ref);
         apiGet("/api/verifications/" + ref);
-        boolean postgres = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName())
-                .toLowerCase().contains("postgres");
+        boolean postgres = com.jumiogateway.storage.SqlValues.isPostgres(jdbc);
         if (!postgres) {
             // H2 has no SQL triggers: append-only there means the service has no UPDATE or DELETE path (AuditLog)
             return;

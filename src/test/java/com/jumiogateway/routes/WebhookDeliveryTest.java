@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.jumiogateway.support.GatewayTestSupport;
 import com.jumiogateway.support.OwnContext;
 import com.jumiogateway.routing.ExchangeNames;
+import com.jumiogateway.storage.SqlValues;
 import com.jumiogateway.webhook.ClaimedDelivery;
 import com.jumiogateway.webhook.DeliveryAnswer;
 import com.jumiogateway.webhook.DeliveryOutbox;
@@ -337,7 +338,7 @@ class WebhookDeliveryTest extends GatewayTestSupport {
      */
     @Test
     void onPostgreSqlAClaimAddsNoIndexEntry() {
-        assumeTrue(isPostgres(), "PostgreSQL only");
+        assumeTrue(SqlValues.isPostgres(jdbc), "PostgreSQL only");
         String prefix = ref("hot");
         Instant now = Instant.now();
         String payload = "{\"pad\":\"" + "x".repeat(480) + "\"}";
@@ -359,11 +360,6 @@ class WebhookDeliveryTest extends GatewayTestSupport {
         } finally {
             jdbc.update("DELETE FROM delivery_outbox WHERE message_id LIKE ?", "msg_" + prefix + "%");
         }
-    }
-
-    private boolean isPostgres() {
-        return jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName()).toLowerCase()
-                .contains("postgres");
     }
 
     private long hotUpdates() {
